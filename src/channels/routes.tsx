@@ -1,0 +1,90 @@
+/** Channel pages: the public page, the owner's list with the create form, edit, avatar and delete. */
+import { Elysia } from "elysia";
+import type { contextPlugin } from "../http/context.ts";
+import { requireUser } from "../http/context.ts";
+import { HttpError, notFound } from "../http/errors.ts";
+import { field } from "../http/forms.ts";
+import { ChannelPage, EditChannelPage, MyChannelsPage } from "../../views/pages/channels.tsx";
+import * as q from "./queries.ts";
+import {
+  canDeleteChannel,
+  channelForChange,
+  createChannel,
+  deleteChannel,
+  editChannel,
+  setChannelAvatar,
+  toChannelView,
+} from "./service.ts";
+
+function channelForm(body: unknown) {
+  return {
+    handle: field(body, "handle"),
+    displayName: field(body, "displayName"),
+    description: field(body, "description"),
+    support: field(body, "support"),
+  };
+}
+
+export function channelRoutes(context: ReturnType<typeof contextPlugin>) {
+  return new Elysia({ name: "channels" })
+    .use(context)
+    .get("/c/:handle", async ({ deps, params, page, user }) => {
+      const channel = await q.findChannelByHandle(deps.sql, params.handle.toLowerCase());
+      if (!channel) throw notFound("There is no channel with that name here.");
+      return <ChannelPage page={page} channel={toChannelView(channel)} isOwner={user?.id === channel.ownerId} host={deps.config.publicHost} />;
+    })
+    .get("/my/channels", async ({ deps, user, page, query }) => {
+      const owner = requireUser(user);
+      const channels = await q.listChannelsOfOwner(deps.sql, owner.id);
+      const notice = query.deleted ? "The channel was deleted." : undefined;
+      return <MyChannelsPage page={page} channels={channels.map(toChannelView)} notice={notice} />;
+    })
+    .post("/my/channels", async ({ deps, user, body, page, set, redirect }) => {
+      const owner = requireUser(user);
+      const values = channelForm(body);
+      try {
+        const channel = await createChannel(deps, owner, values);
+        return redirect(`/c/${channel.handle}`, 303);
+      } catch (error) {
+        if (!(error instanceof HttpError) || !error.fields) throw error;
+        set.status = error.status;
+        const channels = await q.listChannelsOfOwner(deps.sql, owner.id);
+        return <MyChannelsPage page={page} channels={channels.map(toChannelView)} values={values} errors={error.fields} error={error.message} />;
+      }
+    })
+    .get("/c/:handle/edit", async ({ deps, user, params, page, query }) => {
+      const channel = await channelForChange(deps, requireUser(user), params.handle);
+      const notice = query.saved ? "Saved." : undefined;
+      return <EditChannelPage page={page} channel={toChannelView(channel)} canDelete={await canDeleteChannel(deps, channel)} notice={notice} />;
+    })
+    .post("/c/:handle/edit", async ({ deps, user, params, body, page, set, redirect }) => {
+      const editor = requireUser(user);
+      const values = channelForm(body);
+      try {
+        const channel = await editChannel(deps, editor, params.handle, values);
+        return redirect(`/c/${channel.handle}/edit?saved=1`, 303);
+      } catch (error) {
+        if (!(error instanceof HttpError) || !error.fields) throw error;
+        const channel = await channelForChange(deps, editor, params.handle);
+        set.status = error.status;
+        return (
+          <EditChannelPage
+            page={page}
+            channel={toChannelView(channel)}
+            canDelete={await canDeleteChannel(deps, channel)}
+            values={values}
+            errors={error.fields}
+            error={error.message}
+          />
+        );
+      }
+    })
+    .post("/c/:handle/avatar", async ({ deps, user, params, body, redirect }) => {
+      const channel = await setChannelAvatar(deps, requireUser(user), params.handle, (body as Record<string, unknown>)?.avatar);
+      return redirect(`/c/${channel.handle}/edit?saved=1`, 303);
+    })
+    .post("/c/:handle/delete", async ({ deps, user, params, redirect }) => {
+      await deleteChannel(deps, requireUser(user), params.handle);
+      return redirect("/my/channels?deleted=1", 303);
+    });
+}

@@ -1,0 +1,75 @@
+/** The CLI commands' bodies, separate from argument parsing so tests can call them. */
+import { parseArgs } from "node:util";
+import type { Config } from "../config.ts";
+import { checkDatabase, createSql } from "../db/client.ts";
+import { migrate } from "../db/migrate.ts";
+import { MIGRATIONS } from "../db/migrations.ts";
+import { registerUser } from "../accounts/service.ts";
+import { HttpError } from "../http/errors.ts";
+import { startServer } from "../server.ts";
+
+export async function runServe(config: Config): Promise<number> {
+  const running = await startServer(config);
+  console.log(`tubelet: serving ${config.publicUrl} (listening on ${running.url})`);
+  const stop = async () => {
+    await running.stop();
+    process.exit(0);
+  };
+  process.once("SIGINT", stop);
+  process.once("SIGTERM", stop);
+  return 0;
+}
+
+export async function runMigrate(config: Config): Promise<number> {
+  const sql = createSql(config.databaseUrl, { max: 1 });
+  try {
+    await checkDatabase(sql, config.databaseUrl);
+    const applied = await migrate(sql, MIGRATIONS);
+    console.log(applied.length ? `tubelet: applied ${applied.map((m) => `${m.version} ${m.name}`).join(", ")}` : "tubelet: database is up to date");
+    return 0;
+  } finally {
+    await sql.end({ timeout: 2 });
+  }
+}
+
+export async function runAdmin(config: Config, args: string[]): Promise<number> {
+  const [sub, ...rest] = args;
+  if (sub !== "create-user") {
+    throw Object.assign(new Error(sub ? `unknown admin command "${sub}"` : "admin needs a command"), { code: "ERR_PARSE_ARGS_ADMIN" });
+  }
+  const { values } = parseArgs({
+    args: rest,
+    strict: true,
+    options: {
+      username: { type: "string" },
+      email: { type: "string" },
+      password: { type: "string" },
+      admin: { type: "boolean", default: false },
+    },
+  });
+  const missing = ["username", "email", "password"].filter((k) => !values[k as keyof typeof values]);
+  if (missing.length) {
+    throw Object.assign(new Error(`create-user needs ${missing.map((m) => `--${m}`).join(", ")}`), { code: "ERR_PARSE_ARGS_ADMIN" });
+  }
+  const sql = createSql(config.databaseUrl, { max: 2 });
+  try {
+    await checkDatabase(sql, config.databaseUrl);
+    await migrate(sql, MIGRATIONS);
+    const user = await registerUser(
+      { sql, config },
+      { username: values.username!, email: values.email!, password: values.password!, role: values.admin ? "admin" : "user" },
+      { bypassSignupMode: true },
+    );
+    console.log(`tubelet: created ${user.role === "admin" ? "administrator" : "user"} @${user.handle}`);
+    return 0;
+  } catch (error) {
+    if (error instanceof HttpError) {
+      const details = Object.values(error.fields ?? {}).join(" ");
+      console.error(`tubelet: ${error.message}${details ? ` ${details}` : ""}`);
+      return 1;
+    }
+    throw error;
+  } finally {
+    await sql.end({ timeout: 2 });
+  }
+}

@@ -1,0 +1,111 @@
+/** Instance configuration: parsed once from the environment into a typed, frozen object. */
+
+export type SignupMode = "open" | "closed" | "approval";
+
+export interface Config {
+  readonly port: number;
+  readonly host: string;
+  /** Public origin without a trailing slash, e.g. https://video.example.org */
+  readonly publicUrl: string;
+  /** Host name (with port when not default) used in handles and federation. */
+  readonly publicHost: string;
+  readonly secureCookies: boolean;
+  readonly dataDir: string;
+  readonly databaseUrl: string;
+  readonly redisUrl: string;
+  /** Prefix of every Redis key, so several instances (or test runs) can share one Redis. */
+  readonly redisPrefix: string;
+  readonly signup: SignupMode;
+  readonly instanceName: string;
+  /** Failed logins allowed per window, per IP and per account. */
+  readonly loginLimit: { readonly perIp: number; readonly perAccount: number; readonly windowSeconds: number };
+  /** Largest request body accepted by page and API routes, in bytes (uploads have their own limits). */
+  readonly maxBodyBytes: number;
+  readonly maxAvatarBytes: number;
+  /** Behind a reverse proxy (Caddy): take the client address from the last X-Forwarded-For hop. */
+  readonly trustProxy: boolean;
+}
+
+/** A configuration problem an operator can act on: which variable, what is wrong, an example. */
+export class ConfigError extends Error {
+  constructor(
+    readonly variable: string,
+    problem: string,
+    example: string,
+  ) {
+    super(`${variable}: ${problem} (example: ${variable}=${example})`);
+    this.name = "ConfigError";
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+function integer(env: Env, name: string, fallback: number, min: number, max: number, example: string): number {
+  const raw = env[name];
+  if (raw === undefined || raw === "") return fallback;
+  if (!/^\d+$/.test(raw.trim())) throw new ConfigError(name, `"${raw}" is not a whole number`, example);
+  const value = Number(raw.trim());
+  if (value < min || value > max) throw new ConfigError(name, `${value} is outside ${min}..${max}`, example);
+  return value;
+}
+
+function url(env: Env, name: string, fallback: string, protocols: string[], example: string): URL {
+  const raw = env[name] || fallback;
+  let parsed: URL;
+  try {
+    parsed = new URL(raw);
+  } catch {
+    throw new ConfigError(name, `"${raw}" is not a URL`, example);
+  }
+  if (!protocols.includes(parsed.protocol)) {
+    throw new ConfigError(name, `protocol must be ${protocols.join(" or ")}, got "${parsed.protocol}"`, example);
+  }
+  return parsed;
+}
+
+function oneOf<T extends string>(env: Env, name: string, fallback: T, allowed: readonly T[]): T {
+  const raw = (env[name] ?? "").trim();
+  if (raw === "") return fallback;
+  if (!(allowed as readonly string[]).includes(raw)) {
+    throw new ConfigError(name, `"${raw}" is not one of ${allowed.join(", ")}`, allowed[0]!);
+  }
+  return raw as T;
+}
+
+/** Reads the TUBELET_* variables plus DATABASE_URL and REDIS_URL; throws ConfigError on the first bad one. */
+export function parseConfig(env: Env): Config {
+  const port = integer(env, "TUBELET_PORT", 9000, 0, 65535, "9000");
+  const host = (env.TUBELET_HOST || "127.0.0.1").trim();
+  if (!/^[\w.:-]+$/.test(host)) throw new ConfigError("TUBELET_HOST", `"${host}" is not a host name or address`, "127.0.0.1");
+  const publicUrl = url(env, "TUBELET_PUBLIC_URL", "http://localhost:9000", ["http:", "https:"], "https://video.example.org");
+  if (publicUrl.pathname !== "/" || publicUrl.search || publicUrl.hash) {
+    throw new ConfigError("TUBELET_PUBLIC_URL", "must be an origin with no path, query or fragment", "https://video.example.org");
+  }
+  const database = url(env, "DATABASE_URL", "postgres://postgres@127.0.0.1:5432/tubelet", ["postgres:", "postgresql:"], "postgres://postgres@127.0.0.1:5432/tubelet");
+  if (database.pathname.length < 2) throw new ConfigError("DATABASE_URL", "names no database", "postgres://postgres@127.0.0.1:5432/tubelet");
+  const redis = url(env, "REDIS_URL", "redis://127.0.0.1:6379", ["redis:", "rediss:"], "redis://127.0.0.1:6379");
+  const dataDir = (env.TUBELET_DATA_DIR || "./data").trim();
+  const instanceName = (env.TUBELET_INSTANCE_NAME || "Tubelet").trim().slice(0, 60);
+
+  return Object.freeze({
+    port,
+    host,
+    publicUrl: publicUrl.origin,
+    publicHost: publicUrl.host,
+    secureCookies: publicUrl.protocol === "https:",
+    dataDir,
+    databaseUrl: database.href,
+    redisUrl: redis.href,
+    redisPrefix: (env.TUBELET_REDIS_PREFIX || "tubelet:").trim(),
+    signup: oneOf<SignupMode>(env, "TUBELET_SIGNUP", "open", ["open", "closed", "approval"]),
+    instanceName,
+    loginLimit: Object.freeze({
+      perIp: integer(env, "TUBELET_LOGIN_LIMIT_PER_IP", 20, 1, 100_000, "20"),
+      perAccount: integer(env, "TUBELET_LOGIN_LIMIT_PER_ACCOUNT", 5, 1, 100_000, "5"),
+      windowSeconds: integer(env, "TUBELET_LOGIN_LIMIT_WINDOW", 900, 1, 86_400, "900"),
+    }),
+    maxBodyBytes: integer(env, "TUBELET_MAX_BODY_BYTES", 1_048_576, 1024, 1 << 30, "1048576"),
+    maxAvatarBytes: integer(env, "TUBELET_MAX_AVATAR_BYTES", 4 * 1_048_576, 1024, 1 << 30, "4194304"),
+    trustProxy: oneOf(env, "TUBELET_TRUST_PROXY", "false", ["false", "true"]) === "true",
+  });
+}

@@ -1,0 +1,23 @@
+/** Routes for embedded assets and, when no Caddy is in front, the data folder under /static/. */
+import { Elysia } from "elysia";
+import type { AppDeps } from "./context.ts";
+import { STATIC_PREFIX } from "./urls.ts";
+import { safeJoin, serveFile } from "./static.ts";
+
+export function staticRoutes(deps: AppDeps) {
+  return new Elysia({ name: "static" })
+    .get("/assets/*", ({ request }) => {
+      const asset = deps.assets.byUrl(new URL(request.url).pathname);
+      if (!asset) return new Response("Not found", { status: 404 });
+      return new Response(Bun.file(asset.path), {
+        headers: { "content-type": asset.type, "cache-control": "public, max-age=31536000, immutable" },
+      });
+    })
+    .get("/favicon.svg", () => new Response(Bun.file(deps.assets.favicon), { headers: { "content-type": "image/svg+xml", "cache-control": "public, max-age=86400" } }))
+    .get(`${STATIC_PREFIX}*`, ({ request }) => {
+      const path = safeJoin(deps.config.dataDir, new URL(request.url).pathname.slice(STATIC_PREFIX.length));
+      // The temporary upload area is never public.
+      if (!path || path.startsWith(safeJoin(deps.config.dataDir, "tmp") ?? "\0")) return new Response("Not found", { status: 404 });
+      return serveFile(path, request);
+    });
+}

@@ -1,0 +1,65 @@
+#!/usr/bin/env bun
+/** Command-line entry: `tubelet serve | migrate | admin create-user | --help | --version`. */
+import { parseArgs } from "node:util";
+import { ConfigError, parseConfig } from "./config.ts";
+import { VERSION } from "./version.ts";
+import { runAdmin, runMigrate, runServe } from "./cli/commands.ts";
+
+export const USAGE = `Tubelet ${VERSION}: a federated video platform in one executable.
+
+Usage:
+  tubelet serve                 start the web server (migrates the database first)
+  tubelet migrate               apply pending database migrations and exit
+  tubelet admin create-user --username U --email E --password P [--admin]
+                                create an account (with --admin, an administrator)
+  tubelet --help | --version
+
+Configuration comes from environment variables: TUBELET_PORT (9000), TUBELET_HOST (127.0.0.1),
+TUBELET_PUBLIC_URL (http://localhost:9000), TUBELET_DATA_DIR (./data), TUBELET_SIGNUP (open|closed|approval),
+DATABASE_URL (postgres://postgres@127.0.0.1:5432/tubelet), REDIS_URL (redis://127.0.0.1:6379).
+`;
+
+export class UsageError extends Error {
+  override name = "UsageError";
+}
+
+/** Runs one command; returns the process exit code. */
+export async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  try {
+    if (command === "--version" || command === "-v") {
+      console.log(VERSION);
+      return 0;
+    }
+    if (command === "--help" || command === "-h" || command === "help") {
+      console.log(USAGE);
+      return 0;
+    }
+    if (command === "serve") {
+      parseArgs({ args: rest, options: {}, strict: true });
+      return await runServe(parseConfig(process.env));
+    }
+    if (command === "migrate") {
+      parseArgs({ args: rest, options: {}, strict: true });
+      return await runMigrate(parseConfig(process.env));
+    }
+    if (command === "admin") return await runAdmin(parseConfig(process.env), rest);
+    throw new UsageError(command ? `unknown command "${command}"` : "no command given");
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(`tubelet: configuration error: ${error.message}`);
+      return 78; // EX_CONFIG
+    }
+    if (error instanceof UsageError || (error as { code?: string }).code?.startsWith("ERR_PARSE_ARGS")) {
+      console.error(`tubelet: ${(error as Error).message}\n\n${USAGE}`);
+      return 64; // EX_USAGE
+    }
+    console.error(`tubelet: ${(error as Error).message ?? error}`);
+    return 1;
+  }
+}
+
+if (import.meta.main) {
+  const code = await main(process.argv.slice(2));
+  if (code !== 0 || !["serve"].includes(process.argv[2] ?? "")) process.exit(code);
+}

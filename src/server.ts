@@ -1,0 +1,105 @@
+/** Builds the app from feature plugins and serves it with one Bun.serve. */
+import { Elysia } from "elysia";
+import { html } from "@elysiajs/html";
+import type { Config } from "./config.ts";
+import { ConfigError } from "./config.ts";
+import { checkDatabase, createSql } from "./db/client.ts";
+import { migrate } from "./db/migrate.ts";
+import { MIGRATIONS } from "./db/migrations.ts";
+import { checkRedis, createRedis } from "./queue/redis.ts";
+import { loadAssets } from "./http/assets.ts";
+import { contextPlugin, type AppDeps } from "./http/context.ts";
+import { errorHandler } from "./http/error-handler.tsx";
+import { HttpError } from "./http/errors.ts";
+import { createRateLimiter } from "./http/rate-limit.ts";
+import { staticRoutes } from "./http/static-routes.ts";
+import { homeRoutes } from "./home/routes.tsx";
+import { accountRoutes } from "./accounts/routes.tsx";
+import { channelRoutes } from "./channels/routes.tsx";
+import { channelApiRoutes } from "./channels/api.ts";
+import { apiRoutes } from "./api/routes.ts";
+
+// Alpine evaluates x- attributes with new Function, hence 'unsafe-eval'; no inline scripts are allowed.
+const SECURITY_HEADERS = {
+  "content-security-policy":
+    "default-src 'self'; script-src 'self' 'unsafe-eval'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; " +
+    "media-src 'self' blob:; connect-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'",
+  "x-content-type-options": "nosniff",
+  "referrer-policy": "strict-origin-when-cross-origin",
+  "x-frame-options": "DENY",
+};
+
+/** Refuses oversized bodies from their declared length, before any byte is read. */
+function bodyLimit(config: Config) {
+  return new Elysia({ name: "body-limit" }).onRequest(({ request, set }) => {
+    const length = Number(request.headers.get("content-length") ?? 0);
+    const limit = new URL(request.url).pathname.endsWith("/avatar") ? config.maxAvatarBytes + 65_536 : config.maxBodyBytes;
+    if (length > limit) {
+      throw new HttpError(413, `The request body is ${length} bytes; the limit here is ${limit} bytes.`);
+    }
+    Object.assign(set.headers, SECURITY_HEADERS);
+  });
+}
+
+/** The whole HTTP application; `app.handle(request)` serves it without a port, which the tests use. */
+export function createApp(deps: AppDeps) {
+  const context = contextPlugin(deps);
+  return new Elysia()
+    .use(html({ autoDoctype: false, contentType: "text/html; charset=utf-8" }))
+    .use(errorHandler(deps))
+    .use(bodyLimit(deps.config))
+    .use(staticRoutes(deps))
+    .use(homeRoutes(context))
+    .use(accountRoutes(context))
+    .use(channelRoutes(context))
+    .use(channelApiRoutes(context))
+    .use(apiRoutes(context));
+}
+
+export interface Running {
+  readonly url: string;
+  stop(): Promise<void>;
+}
+
+/** Connects to PostgreSQL and Redis, migrates, and starts listening; every failure names its setting. */
+export async function startServer(config: Config): Promise<Running> {
+  const sql = createSql(config.databaseUrl);
+  const redis = createRedis(config.redisUrl);
+  try {
+    await checkDatabase(sql, config.databaseUrl);
+    await checkRedis(redis, config.redisUrl);
+    await migrate(sql, MIGRATIONS);
+  } catch (error) {
+    await sql.end({ timeout: 1 });
+    redis.disconnect();
+    throw error;
+  }
+  const deps: AppDeps = { config, sql, redis, limiter: createRateLimiter(redis, config.redisPrefix), assets: await loadAssets() };
+  const app = createApp(deps).compile();
+  let server: ReturnType<typeof Bun.serve>;
+  try {
+    server = Bun.serve({
+      port: config.port,
+      hostname: config.host,
+      maxRequestBodySize: Math.max(config.maxBodyBytes, config.maxAvatarBytes + 65_536),
+      fetch: (request) => app.handle(request),
+    });
+    // Elysia reads the client address through `server.requestIP`; it only knows the server it started itself.
+    app.server = server;
+  } catch (error) {
+    await sql.end({ timeout: 1 });
+    redis.disconnect();
+    const code = (error as { code?: string }).code;
+    if (code === "EADDRINUSE") throw new ConfigError("TUBELET_PORT", `port ${config.port} on ${config.host} is already in use`, "9001");
+    if (code === "EADDRNOTAVAIL") throw new ConfigError("TUBELET_HOST", `${config.host} is not an address of this machine`, "127.0.0.1");
+    throw error;
+  }
+  return {
+    url: `http://${server.hostname}:${server.port}`,
+    async stop() {
+      await server.stop(true);
+      await sql.end({ timeout: 2 });
+      redis.disconnect();
+    },
+  };
+}

@@ -1,0 +1,51 @@
+/** Administration: accounts waiting for approval. */
+import type { PageContext } from "../context.ts";
+import { Layout } from "../layout.tsx";
+import { Alert, Csrf } from "../components/form.tsx";
+
+export interface PendingUser {
+  readonly id: number;
+  readonly handle: string;
+  readonly email: string;
+  readonly createdAt: Date;
+}
+
+export function AdminUsersPage({ page, pending, notice }: { page: PageContext; pending: readonly PendingUser[]; notice?: string }) {
+  return (
+    <Layout page={page} title="Administration">
+      <h1>Accounts waiting for approval</h1>
+      <Alert message={notice} kind="info" />
+      {pending.length === 0 ? (
+        <p class="muted">Nobody is waiting.</p>
+      ) : (
+        <table class="table">
+          <thead>
+            <tr>
+              <th scope="col">Username</th>
+              <th scope="col">E-mail</th>
+              <th scope="col">Registered</th>
+              <th scope="col"></th>
+            </tr>
+          </thead>
+          <tbody>
+            {pending.map((u) => (
+              <tr>
+                <td safe>{u.handle}</td>
+                <td safe>{u.email}</td>
+                <td>{u.createdAt.toISOString().slice(0, 16).replace("T", " ")}</td>
+                <td>
+                  <form method="post" action={`/admin/users/${u.id}/approve`} class="inline">
+                    <Csrf token={page.csrfToken} />
+                    <button type="submit" class="button">
+                      Approve
+                    </button>
+                  </form>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </Layout>
+  );
+}
