@@ -1,4 +1,5 @@
 /** The one page layout: header with logo, search and login state; main; footer. */
+import type { Children } from "@kitajs/html";
 import type { PageContext } from "./context.ts";
 import { Avatar } from "./components/avatar.tsx";
 
@@ -6,7 +7,7 @@ export interface LayoutProps {
   readonly page: PageContext;
   readonly title: string;
   readonly description?: string;
-  readonly children?: JSX.Element | JSX.Element[];
+  readonly children?: Children;
 }
 
 export function Layout({ page, title, description, children }: LayoutProps) {
@@ -33,7 +34,7 @@ export function Layout({ page, title, description, children }: LayoutProps) {
           </a>
           <Header page={page} />
           <main id="main" class="main">
-            {children}
+            {/* children are rendered JSX, escaped where their text was written */ children as "safe"}
           </main>
           <footer class="footer">
             <p>

@@ -32,7 +32,7 @@ export function AdminUsersPage({ page, pending, notice }: { page: PageContext; p
               <tr>
                 <td safe>{u.handle}</td>
                 <td safe>{u.email}</td>
-                <td>{u.createdAt.toISOString().slice(0, 16).replace("T", " ")}</td>
+                <td safe>{u.createdAt.toISOString().slice(0, 16).replace("T", " ")}</td>
                 <td>
                   <form method="post" action={`/admin/users/${u.id}/approve`} class="inline">
                     <Csrf token={page.csrfToken} />

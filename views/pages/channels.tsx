@@ -87,7 +87,7 @@ export function AccountPage({ page, account, channels, host }: { page: PageConte
         <div>
           <h1 safe>{account.displayName}</h1>
           <p class="muted handle" safe>{`@${account.handle}@${host}`}</p>
-          <p class="muted">Joined {account.createdAt.toISOString().slice(0, 10)}</p>
+          <p class="muted" safe>{`Joined ${account.createdAt.toISOString().slice(0, 10)}`}</p>
         </div>
       </section>
       {account.description ? <p class="description" safe>{account.description}</p> : ""}

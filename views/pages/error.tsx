@@ -18,7 +18,7 @@ export function ErrorPage({ page, status, message }: { page: PageContext; status
   return (
     <Layout page={page} title={heading}>
       <section class="card narrow error-page">
-        <p class="status">{String(status)}</p>
+        <p class="status" safe>{String(status)}</p>
         <h1 safe>{heading}</h1>
         <p safe>{message}</p>
         <p>
