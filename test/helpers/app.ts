@@ -45,7 +45,7 @@ export async function createTestApp(env: Record<string, string> = {}): Promise<T
     handle,
     client: (ip = "203.0.113.7") => new TestClient(handle, ip),
     async createUser(username, options = {}) {
-      const password = options.password ?? `pw-${username}-Secret42`;
+      const password = options.password ?? "Correct-Horse-42";
       const user = await registerUser(deps, { username, email: `${username}@example.org`, password, role: options.role }, { bypassSignupMode: true });
       return { username, password, id: user.id };
     },
