@@ -1,7 +1,7 @@
 /** PeerTube-compatible REST endpoints for video channels. */
 import { Elysia } from "elysia";
 import type { contextPlugin } from "../http/context.ts";
-import { notFound } from "../http/errors.ts";
+import { HttpError, notFound } from "../http/errors.ts";
 import { requireBearer } from "../api/bearer.ts";
 import { channelJson } from "../api/shapes.ts";
 import { localName } from "../api/routes.ts";
@@ -11,6 +11,13 @@ import { createChannel, deleteChannel, editChannel } from "./service.ts";
 function str(body: unknown, name: string): string {
   const value = (body as Record<string, unknown> | null)?.[name];
   return typeof value === "string" ? value : "";
+}
+
+/** The API calls the handle `name`, as PeerTube does; field errors use the API's names. */
+function withApiFieldNames(error: unknown): unknown {
+  if (!(error instanceof HttpError) || !error.fields?.handle) return error;
+  const { handle, ...rest } = error.fields;
+  return new HttpError(error.status, error.message, error.code, { name: handle, ...rest });
 }
 
 export function channelApiRoutes(context: ReturnType<typeof contextPlugin>) {
@@ -23,13 +30,17 @@ export function channelApiRoutes(context: ReturnType<typeof contextPlugin>) {
     })
     .post("/", async ({ deps, request, body }) => {
       const user = await requireBearer(deps.sql, request);
-      const channel = await createChannel(deps, user, {
-        handle: str(body, "name"),
-        displayName: str(body, "displayName"),
-        description: str(body, "description"),
-        support: str(body, "support"),
-      });
-      return { videoChannel: { id: channel.id } };
+      try {
+        const channel = await createChannel(deps, user, {
+          handle: str(body, "name"),
+          displayName: str(body, "displayName"),
+          description: str(body, "description"),
+          support: str(body, "support"),
+        });
+        return { videoChannel: { id: channel.id } };
+      } catch (error) {
+        throw withApiFieldNames(error);
+      }
     })
     .put("/:handle", async ({ deps, request, params, body, set }) => {
       const user = await requireBearer(deps.sql, request);
