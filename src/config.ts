@@ -24,6 +24,25 @@ export interface Config {
   readonly maxAvatarBytes: number;
   /** Behind a reverse proxy (Caddy): take the client address from the last X-Forwarded-For hop. */
   readonly trustProxy: boolean;
+  readonly videos: VideoConfig;
+}
+
+export interface VideoConfig {
+  /** Largest file one upload may declare or send. */
+  readonly maxUploadBytes: number;
+  /** Longest accepted video, in seconds. */
+  readonly maxDurationSeconds: number;
+  /** Quotas given to new accounts, in bytes; -1 means none. */
+  readonly defaultQuota: number;
+  readonly defaultDailyQuota: number;
+  /** Ladder rungs (heights); only those up to the source's are made. */
+  readonly resolutions: readonly number[];
+  readonly segmentSeconds: number;
+  readonly transcodeConcurrency: number;
+  /** x264 preset: slower is smaller and better, faster keeps a 2-core box responsive. */
+  readonly preset: string;
+  /** How long a job's lock lives without renewal; after a crash the job runs again once it lapses. */
+  readonly jobLockSeconds: number;
 }
 
 /** A configuration problem an operator can act on: which variable, what is wrong, an example. */
@@ -107,5 +126,32 @@ export function parseConfig(env: Env): Config {
     maxBodyBytes: integer(env, "TUBELET_MAX_BODY_BYTES", 1_048_576, 1024, 1 << 30, "1048576"),
     maxAvatarBytes: integer(env, "TUBELET_MAX_AVATAR_BYTES", 4 * 1_048_576, 1024, 1 << 30, "4194304"),
     trustProxy: oneOf(env, "TUBELET_TRUST_PROXY", "false", ["false", "true"]) === "true",
+    videos: parseVideoConfig(env),
   });
+}
+
+const RUNGS = [144, 240, 360, 480, 720, 1080, 1440, 2160];
+const PRESETS = ["ultrafast", "superfast", "veryfast", "faster", "fast", "medium", "slow"] as const;
+
+function parseVideoConfig(env: Env): VideoConfig {
+  const rawResolutions = (env.TUBELET_RESOLUTIONS || RUNGS.join(",")).split(",").map((r) => r.trim());
+  const resolutions = rawResolutions.map(Number);
+  if (resolutions.some((r) => !RUNGS.includes(r))) {
+    throw new ConfigError("TUBELET_RESOLUTIONS", `each value must be one of ${RUNGS.join(", ")}`, "240,480,720,1080");
+  }
+  return Object.freeze({
+    maxUploadBytes: integer(env, "TUBELET_MAX_UPLOAD_BYTES", 8 * 1024 ** 3, 1024, 2 ** 50, "8589934592"),
+    maxDurationSeconds: integer(env, "TUBELET_MAX_DURATION", 6 * 3600, 1, 7 * 86_400, "21600"),
+    defaultQuota: integerOrUnlimited(env, "TUBELET_USER_QUOTA", "107374182400"),
+    defaultDailyQuota: integerOrUnlimited(env, "TUBELET_USER_QUOTA_DAILY", "10737418240"),
+    resolutions: Object.freeze([...new Set(resolutions)].sort((a, b) => a - b)),
+    segmentSeconds: integer(env, "TUBELET_SEGMENT_SECONDS", 4, 1, 30, "4"),
+    transcodeConcurrency: integer(env, "TUBELET_TRANSCODE_CONCURRENCY", 1, 1, 64, "1"),
+    preset: oneOf(env, "TUBELET_X264_PRESET", "veryfast", PRESETS),
+    jobLockSeconds: integer(env, "TUBELET_JOB_LOCK_SECONDS", 30, 2, 3600, "30"),
+  });
+}
+
+function integerOrUnlimited(env: Env, name: string, example: string): number {
+  return (env[name] ?? "").trim() === "-1" ? -1 : integer(env, name, -1, 0, 2 ** 50, example);
 }

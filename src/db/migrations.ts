@@ -1,9 +1,13 @@
 /** The SQL migrations, embedded in the binary as text. Add new files here in order. */
 import m0001 from "../../migrations/0001_init.sql" with { type: "text" };
+import m0002 from "../../migrations/0002_videos.sql" with { type: "text" };
 
 export interface MigrationFile {
   readonly file: string;
   readonly sql: string;
 }
 
-export const MIGRATIONS: readonly MigrationFile[] = [{ file: "0001_init.sql", sql: m0001 }];
+export const MIGRATIONS: readonly MigrationFile[] = [
+  { file: "0001_init.sql", sql: m0001 },
+  { file: "0002_videos.sql", sql: m0002 },
+];

@@ -20,7 +20,7 @@ beforeAll(async () => {
 });
 afterAll(() => t.close());
 
-async function pngBytes(): Promise<Uint8Array> {
+async function pngBytes(): Promise<Uint8Array<ArrayBuffer>> {
   const proc = Bun.spawn(["ffmpeg", "-v", "error", "-f", "lavfi", "-i", "color=c=red:s=320x200", "-frames:v", "1", "-f", "image2pipe", "-c:v", "png", "pipe:1"], { stdout: "pipe" });
   const bytes = new Uint8Array(await new Response(proc.stdout).arrayBuffer());
   expect(await proc.exited).toBe(0);

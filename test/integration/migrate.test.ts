@@ -30,7 +30,7 @@ test("a failing migration leaves the database as it was", async () => {
   const broken = [...MIGRATIONS, { file: `${String(MIGRATIONS.length + 1).padStart(4, "0")}_broken.sql`, sql: "CREATE TABLE half_done (id int); SELECT nonsense FROM nowhere;" }];
   await expect(migrate(db.sql, broken)).rejects.toThrow(/nowhere/);
   const tables = await db.sql`SELECT table_name FROM information_schema.tables WHERE table_schema = 'public'`;
-  expect(tables).toEqual([]);
+  expect(tables.length).toBe(0);
   // The good migrations still apply afterwards.
   expect((await migrate(db.sql, MIGRATIONS)).length).toBe(MIGRATIONS.length);
 });
