@@ -18,6 +18,9 @@ import { accountRoutes } from "./accounts/routes.tsx";
 import { channelRoutes } from "./channels/routes.tsx";
 import { channelApiRoutes } from "./channels/api.ts";
 import { apiRoutes } from "./api/routes.ts";
+import { videoApiRoutes } from "./videos/api.ts";
+import { createQueues } from "./queue/queues.ts";
+import { createLayout } from "./storage/layout.ts";
 
 // Alpine evaluates x- attributes with new Function, hence 'unsafe-eval'; no inline scripts are allowed.
 const SECURITY_HEADERS = {
@@ -29,11 +32,25 @@ const SECURITY_HEADERS = {
   "x-frame-options": "DENY",
 };
 
+/** The largest body a path accepts: uploads and avatars have their own limits, everything else a small one. */
+export function bodyLimitFor(pathname: string, config: Config): number {
+  if (pathname === "/api/v1/videos/upload" || pathname === "/api/v1/videos/upload-resumable") {
+    return config.videos.maxUploadBytes + 1_048_576; // room for the multipart envelope and fields
+  }
+  if (pathname.endsWith("/avatar")) return config.maxAvatarBytes + 65_536;
+  return config.maxBodyBytes;
+}
+
 /** Refuses oversized bodies from their declared length, before any byte is read. */
 function bodyLimit(config: Config) {
   return new Elysia({ name: "body-limit" }).onRequest(({ request, set }) => {
     const length = Number(request.headers.get("content-length") ?? 0);
-    const limit = new URL(request.url).pathname.endsWith("/avatar") ? config.maxAvatarBytes + 65_536 : config.maxBodyBytes;
+    const pathname = new URL(request.url).pathname;
+    const limit = bodyLimitFor(pathname, config);
+    // Without a declared length only Bun's global cap (sized for uploads) would apply; small routes insist on one.
+    if (request.headers.has("transfer-encoding") && !request.headers.has("content-length") && limit <= config.maxBodyBytes) {
+      throw new HttpError(411, "Send this request with a Content-Length header.");
+    }
     if (length > limit) {
       throw new HttpError(413, `The request body is ${length} bytes; the limit here is ${limit} bytes.`);
     }
@@ -53,6 +70,7 @@ export function createApp(deps: AppDeps) {
     .use(accountRoutes(context))
     .use(channelRoutes(context))
     .use(channelApiRoutes(context))
+    .use(videoApiRoutes(context, deps))
     .use(apiRoutes(context));
 }
 
@@ -74,14 +92,22 @@ export async function startServer(config: Config): Promise<Running> {
     redis.disconnect();
     throw error;
   }
-  const deps: AppDeps = { config, sql, redis, limiter: createRateLimiter(redis, config.redisPrefix), assets: await loadAssets() };
+  const deps: AppDeps = {
+    config,
+    sql,
+    redis,
+    limiter: createRateLimiter(redis, config.redisPrefix),
+    assets: await loadAssets(),
+    queues: createQueues(config.redisUrl, config.redisPrefix),
+    layout: createLayout(config.dataDir),
+  };
   const app = createApp(deps).compile();
   let server: ReturnType<typeof Bun.serve>;
   try {
     server = Bun.serve({
       port: config.port,
       hostname: config.host,
-      maxRequestBodySize: Math.max(config.maxBodyBytes, config.maxAvatarBytes + 65_536),
+      maxRequestBodySize: Math.max(config.maxBodyBytes, config.maxAvatarBytes + 65_536, config.videos.maxUploadBytes + 1_048_576),
       fetch: (request) => app.handle(request),
     });
     // Elysia reads the client address through `server.requestIP`; it only knows the server it started itself.
@@ -98,6 +124,7 @@ export async function startServer(config: Config): Promise<Running> {
     url: `http://${server.hostname}:${server.port}`,
     async stop() {
       await server.stop(true);
+      await deps.queues.close();
       await sql.end({ timeout: 2 });
       redis.disconnect();
     },

@@ -45,11 +45,11 @@ export async function insertActor(
 
 export async function insertUser(
   sql: Sql,
-  user: { actorId: number; email: string; passwordHash: string; role: "user" | "admin"; approved: boolean },
+  user: { actorId: number; email: string; passwordHash: string; role: "user" | "admin"; approved: boolean; quota: number; dailyQuota: number },
 ): Promise<number> {
   const [row] = await sql<{ id: number }[]>`
-    INSERT INTO users (actor_id, email, password_hash, role, approved)
-    VALUES (${user.actorId}, ${user.email}, ${user.passwordHash}, ${user.role}, ${user.approved})
+    INSERT INTO users (actor_id, email, password_hash, role, approved, video_quota, video_quota_daily)
+    VALUES (${user.actorId}, ${user.email}, ${user.passwordHash}, ${user.role}, ${user.approved}, ${user.quota}, ${user.dailyQuota})
     RETURNING id::int`;
   return row!.id;
 }

@@ -91,7 +91,15 @@ export async function registerUser(
         kind: "person",
         displayName: input.displayName || input.username,
       });
-      const id = await q.insertUser(tx, { actorId, email: input.email, passwordHash, role: input.role!, approved });
+      const id = await q.insertUser(tx, {
+        actorId,
+        email: input.email,
+        passwordHash,
+        role: input.role!,
+        approved,
+        quota: config.videos.defaultQuota,
+        dailyQuota: config.videos.defaultDailyQuota,
+      });
       await insertChannel(tx, {
         ownerId: id,
         handle: await freeChannelHandle(tx, input.username),

@@ -5,6 +5,8 @@ import type { Redis } from "ioredis";
 import type { Config } from "../config.ts";
 import type { Assets } from "./assets.ts";
 import type { RateLimiter } from "./rate-limit.ts";
+import type { Queues } from "../queue/queues.ts";
+import type { Layout } from "../storage/layout.ts";
 import type { PageContext, Viewer } from "../../views/context.ts";
 import type { UserRow } from "../accounts/queries.ts";
 import { sessionUser } from "../accounts/service.ts";
@@ -18,6 +20,8 @@ export interface AppDeps {
   readonly redis: Redis;
   readonly limiter: RateLimiter;
   readonly assets: Assets;
+  readonly queues: Queues;
+  readonly layout: Layout;
 }
 
 export const SESSION_COOKIE = "tubelet_session";

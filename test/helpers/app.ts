@@ -6,6 +6,8 @@ import { createRateLimiter } from "../../src/http/rate-limit.ts";
 import type { AppDeps } from "../../src/http/context.ts";
 import { createApp } from "../../src/server.ts";
 import { registerUser } from "../../src/accounts/service.ts";
+import { createQueues } from "../../src/queue/queues.ts";
+import { createLayout } from "../../src/storage/layout.ts";
 import { createTestDatabase, uniqueName, type TestDatabase } from "./db.ts";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -35,7 +37,15 @@ export async function createTestApp(env: Record<string, string> = {}): Promise<T
     ...env,
   });
   const redis = createRedis(config.redisUrl);
-  const deps: AppDeps = { config, sql: db.sql, redis, limiter: createRateLimiter(redis, config.redisPrefix), assets: await loadAssets() };
+  const deps: AppDeps = {
+    config,
+    sql: db.sql,
+    redis,
+    limiter: createRateLimiter(redis, config.redisPrefix),
+    assets: await loadAssets(),
+    queues: createQueues(config.redisUrl, config.redisPrefix),
+    layout: createLayout(dataDir),
+  };
   const app = createApp(deps);
   const handle = (request: Request) => app.handle(request);
   return {
@@ -50,6 +60,7 @@ export async function createTestApp(env: Record<string, string> = {}): Promise<T
       return { username, password, id: user.id };
     },
     async close() {
+      await deps.queues.close();
       const keys = await redis.keys(`${config.redisPrefix}*`);
       if (keys.length) await redis.del(...keys);
       redis.disconnect();

@@ -1,0 +1,193 @@
+/** All SQL of videos and resumable upload sessions. */
+import type { Db as Sql } from "../db/client.ts";
+
+export type VideoState = "queued" | "transcoding" | "published" | "failed";
+export type Privacy = 1 | 2 | 3;
+
+export interface Rendition {
+  height: number;
+  width: number;
+  bandwidth: number;
+  playlist: string;
+  size: number;
+}
+
+export interface VideoRow {
+  id: number;
+  uuid: string;
+  shortId: string;
+  channelId: number;
+  name: string;
+  description: string;
+  privacy: Privacy;
+  category: number | null;
+  language: string | null;
+  tags: string[];
+  commentsEnabled: boolean;
+  downloadEnabled: boolean;
+  state: VideoState;
+  stateReason: string | null;
+  progress: number;
+  originalPath: string | null;
+  originalSize: number;
+  originalFilename: string;
+  duration: number;
+  width: number;
+  height: number;
+  fps: number;
+  audioOnly: boolean;
+  renditions: Rendition[];
+  outputSize: number;
+  views: number;
+  createdAt: Date;
+  updatedAt: Date;
+  publishedAt: Date | null;
+  channelHandle: string;
+  channelDisplayName: string;
+  channelAvatarPath: string | null;
+  ownerId: number;
+  ownerHandle: string;
+}
+
+const VIDEO_SELECT = (sql: Sql) => sql`
+  SELECT v.id::int AS id, v.uuid::text AS uuid, v.short_id, v.channel_id::int AS channel_id, v.name, v.description, v.privacy,
+         v.category, v.language, v.tags, v.comments_enabled, v.download_enabled, v.state, v.state_reason, v.progress,
+         v.original_path, v.original_size::float8 AS original_size, v.original_filename, v.duration, v.width, v.height,
+         v.fps, v.audio_only, v.renditions, v.output_size::float8 AS output_size, v.views::float8 AS views,
+         v.created_at, v.updated_at, v.published_at,
+         ca.handle AS channel_handle, ca.display_name AS channel_display_name, ca.avatar_path AS channel_avatar_path,
+         c.owner_id::int AS owner_id, oa.handle AS owner_handle
+  FROM videos v
+  JOIN channels c ON c.id = v.channel_id
+  JOIN actors ca ON ca.id = c.actor_id
+  JOIN users u ON u.id = c.owner_id
+  JOIN actors oa ON oa.id = u.actor_id`;
+
+export interface NewVideo {
+  uuid: string;
+  shortId: string;
+  channelId: number;
+  name: string;
+  description: string;
+  privacy: Privacy;
+  category: number | null;
+  language: string | null;
+  tags: string[];
+  commentsEnabled: boolean;
+  downloadEnabled: boolean;
+  originalPath: string;
+  originalSize: number;
+  originalFilename: string;
+  duration: number;
+  width: number;
+  height: number;
+  fps: number;
+  audioOnly: boolean;
+}
+
+export async function insertVideo(sql: Sql, v: NewVideo): Promise<number> {
+  const [row] = await sql<{ id: number }[]>`
+    INSERT INTO videos (uuid, short_id, channel_id, name, description, privacy, category, language, tags, comments_enabled,
+                        download_enabled, state, original_path, original_size, original_filename, duration, width, height,
+                        fps, audio_only)
+    VALUES (${v.uuid}, ${v.shortId}, ${v.channelId}, ${v.name}, ${v.description}, ${v.privacy}, ${v.category}, ${v.language},
+            ${sql.array(v.tags)}, ${v.commentsEnabled}, ${v.downloadEnabled}, 'queued', ${v.originalPath}, ${v.originalSize},
+            ${v.originalFilename}, ${v.duration}, ${v.width}, ${v.height}, ${v.fps}, ${v.audioOnly})
+    RETURNING id::int`;
+  return row!.id;
+}
+
+export async function findVideo(sql: Sql, key: { id: number } | { uuid: string } | { shortId: string }): Promise<VideoRow | null> {
+  const where =
+    "id" in key ? sql`v.id = ${key.id}` : "uuid" in key ? sql`v.uuid = ${key.uuid}::uuid` : sql`v.short_id = ${key.shortId}`;
+  const [row] = await sql<VideoRow[]>`${VIDEO_SELECT(sql)} WHERE ${where}`;
+  return row ?? null;
+}
+
+/** Newest public, published videos; `channelId` narrows to one channel. */
+export async function listPublicVideos(
+  sql: Sql,
+  options: { start: number; count: number; channelId?: number; sort?: "-publishedAt" | "publishedAt" | "-views" },
+): Promise<{ total: number; data: VideoRow[] }> {
+  const channel = options.channelId ? sql`AND v.channel_id = ${options.channelId}` : sql``;
+  const order =
+    options.sort === "publishedAt"
+      ? sql`v.published_at ASC, v.id ASC`
+      : options.sort === "-views"
+        ? sql`v.views DESC, v.id DESC`
+        : sql`v.published_at DESC, v.id DESC`;
+  const [data, [count]] = await Promise.all([
+    sql<VideoRow[]>`${VIDEO_SELECT(sql)} WHERE v.privacy = 1 AND v.state = 'published' ${channel}
+      ORDER BY ${order} LIMIT ${options.count} OFFSET ${options.start}`,
+    sql<{ n: number }[]>`SELECT count(*)::int AS n FROM videos v WHERE v.privacy = 1 AND v.state = 'published' ${channel}`,
+  ]);
+  return { total: count!.n, data };
+}
+
+/** Every video of a channel, for its owner (all states and privacies). */
+export async function listChannelVideosForOwner(sql: Sql, channelId: number): Promise<VideoRow[]> {
+  return sql<VideoRow[]>`${VIDEO_SELECT(sql)} WHERE v.channel_id = ${channelId} ORDER BY v.created_at DESC LIMIT 200`;
+}
+
+export async function setVideoState(
+  sql: Sql,
+  id: number,
+  state: VideoState,
+  extra: { reason?: string | null; progress?: number } = {},
+): Promise<void> {
+  await sql`
+    UPDATE videos SET state = ${state}, state_reason = ${extra.reason ?? null}, progress = ${extra.progress ?? 0}, updated_at = now()
+    WHERE id = ${id}`;
+}
+
+export async function setVideoProgress(sql: Sql, id: number, progress: number): Promise<void> {
+  await sql`UPDATE videos SET progress = ${progress} WHERE id = ${id} AND state = 'transcoding'`;
+}
+
+export async function markPublished(sql: Sql, id: number, renditions: Rendition[], outputSize: number): Promise<void> {
+  await sql`
+    UPDATE videos SET state = 'published', state_reason = NULL, progress = 100, renditions = ${sql.json(renditions as never)},
+           output_size = ${outputSize}, published_at = coalesce(published_at, now()), updated_at = now()
+    WHERE id = ${id}`;
+}
+
+export async function updateVideoDetails(
+  sql: Sql,
+  id: number,
+  d: Pick<NewVideo, "name" | "description" | "privacy" | "category" | "language" | "tags" | "commentsEnabled" | "downloadEnabled">,
+): Promise<void> {
+  await sql`
+    UPDATE videos SET name = ${d.name}, description = ${d.description}, privacy = ${d.privacy}, category = ${d.category},
+           language = ${d.language}, tags = ${sql.array(d.tags)}, comments_enabled = ${d.commentsEnabled},
+           download_enabled = ${d.downloadEnabled}, updated_at = now()
+    WHERE id = ${id}`;
+}
+
+export async function deleteVideoRow(sql: Sql, id: number): Promise<boolean> {
+  const rows = await sql`DELETE FROM videos WHERE id = ${id}`;
+  return rows.count > 0;
+}
+
+export async function addViews(sql: Sql, counts: ReadonlyMap<number, number>): Promise<void> {
+  if (counts.size === 0) return;
+  const ids = [...counts.keys()];
+  const adds = ids.map((id) => counts.get(id)!);
+  await sql`
+    UPDATE videos v SET views = v.views + c.n
+    FROM unnest(${sql.array(ids)}::bigint[], ${sql.array(adds)}::bigint[]) AS c(id, n)
+    WHERE v.id = c.id`;
+}
+
+/** Bytes a user has stored in total and over the last 24 hours, counted from the uploaded originals. */
+export async function quotaUsage(sql: Sql, userId: number): Promise<{ total: number; daily: number; quota: number; dailyQuota: number }> {
+  const [row] = await sql<{ total: number; daily: number; quota: number; dailyQuota: number }[]>`
+    SELECT coalesce(sum(v.original_size), 0)::float8 AS total,
+           coalesce(sum(v.original_size) FILTER (WHERE v.created_at > now() - interval '1 day'), 0)::float8 AS daily,
+           u.video_quota::float8 AS quota, u.video_quota_daily::float8 AS daily_quota
+    FROM users u
+    LEFT JOIN channels c ON c.owner_id = u.id
+    LEFT JOIN videos v ON v.channel_id = c.id
+    WHERE u.id = ${userId}
+    GROUP BY u.id`;
+  return row!;
+}
