@@ -33,12 +33,12 @@ export function Layout({ page, title, description, children }: LayoutProps) {
             Skip to content
           </a>
           <Header page={page} />
-          <main id="main" class="main">
+          <main id="main" class="main" tabindex="-1">
             {/* children are rendered JSX, escaped where their text was written */ children as "safe"}
           </main>
           <footer class="footer">
             <p>
-              <span safe>{page.instanceName}</span> runs <a href="/about">Tubelet</a>, free software for sharing video.
+              Powered by <a href="/about">Tubelet</a>, free software for sharing video.
             </p>
           </footer>
         </body>

@@ -54,7 +54,7 @@ export function channelRoutes(context: ReturnType<typeof contextPlugin>) {
     })
     .get("/c/:handle/edit", async ({ deps, user, params, page, query }) => {
       const channel = await channelForChange(deps, requireUser(user), params.handle);
-      const notice = query.saved ? "Saved." : undefined;
+      const notice = query.avatar ? "Avatar updated." : query.saved ? "Saved." : undefined;
       return <EditChannelPage page={page} channel={toChannelView(channel)} canDelete={await canDeleteChannel(deps, channel)} notice={notice} />;
     })
     .post("/c/:handle/edit", async ({ deps, user, params, body, page, set, redirect }) => {
@@ -81,7 +81,7 @@ export function channelRoutes(context: ReturnType<typeof contextPlugin>) {
     })
     .post("/c/:handle/avatar", async ({ deps, user, params, body, redirect }) => {
       const channel = await setChannelAvatar(deps, requireUser(user), params.handle, (body as Record<string, unknown>)?.avatar);
-      return redirect(`/c/${channel.handle}/edit?saved=1`, 303);
+      return redirect(`/c/${channel.handle}/edit?avatar=1`, 303);
     })
     .post("/c/:handle/delete", async ({ deps, user, params, redirect }) => {
       await deleteChannel(deps, requireUser(user), params.handle);

@@ -79,20 +79,20 @@ export async function transcodeToHlsLadder(options: TranscodeVodOptions): Promis
   const outputDir = resolve(options.outputDir);
   assertSeparateFolders(workDir, outputDir);
   await rm(workDir, { recursive: true, force: true });
-  await mkdir(join(workDir, HLS_DIR), { recursive: true });
+  const hlsDir = join(workDir, HLS_DIR);
+  await mkdir(hlsDir, { recursive: true });
   try {
     const probe = options.probe ?? (await probeMedia(options.input, { checkTruncation: false, ffprobePath: options.ffprobePath, ffmpegPath: options.ffmpegPath }));
     const config: LadderConfig = { ...DEFAULT_LADDER, ...options.ladder };
     const renditions = chooseRenditions(probe, config);
     const phase = phaseProgress(options.onProgress);
-    await run(options, hlsLadderArgs({ input: options.input, hlsDir: join(workDir, HLS_DIR), probe, renditions, config }), probe.durationSeconds, phase(0, 90));
-    const outputs = await describeRenditions(join(workDir, HLS_DIR), probe, renditions, config);
-    await rewriteMaster(join(workDir, HLS_DIR), outputs);
-    await writeSegmentHashMap(join(workDir, HLS_DIR), await hashSegments(join(workDir, HLS_DIR), outputs.map((r) => r.playlist)));
-    const images = options.images !== false && probe.video !== null;
-    if (images) await run(options, imageArgs({ input: options.input, probe, thumbnailPath: join(workDir, THUMBNAIL_FILE), previewPath: join(workDir, PREVIEW_FILE) }), 0, phase(90, 95));
+    await run(options, hlsLadderArgs({ input: options.input, hlsDir, probe, renditions, config }), probe.durationSeconds, phase(0, 90));
+    const outputs = await describeRenditions(hlsDir, probe, renditions, config);
+    await rewriteMaster(hlsDir, outputs);
+    await writeSegmentHashMap(hlsDir, await hashSegments(hlsDir, outputs.map((r) => r.playlist)));
+    const images = options.images !== false && probe.video !== null && (await writeImages(options, probe, workDir, phase(90, 95)));
     if (options.downloadMp4) {
-      const top = join(workDir, HLS_DIR, outputs[outputs.length - 1]!.playlist);
+      const top = join(hlsDir, outputs[outputs.length - 1]!.playlist);
       await run(options, downloadMp4Args(top, join(workDir, DOWNLOAD_FILE)), probe.durationSeconds, phase(95, 99));
     }
     options.signal?.throwIfAborted();
@@ -117,6 +117,20 @@ export async function transcodeToHlsLadder(options: TranscodeVodOptions): Promis
 
 function run(options: TranscodeVodOptions, args: string[], durationSeconds: number, onProgress?: (percent: number) => void): Promise<void> {
   return runFfmpeg({ args, durationSeconds, onProgress, signal: options.signal, timeoutMs: options.timeoutMs, ffmpegPath: options.ffmpegPath });
+}
+
+/**
+ * Thumbnail and preview; false when ffmpeg found no frame to take (a video stream that ends long before
+ * the audio), in which case the caller shows its default image rather than failing the whole video.
+ */
+async function writeImages(options: TranscodeVodOptions, probe: MediaProbe, workDir: string, onProgress: (percent: number) => void): Promise<boolean> {
+  const thumbnailPath = join(workDir, THUMBNAIL_FILE);
+  const previewPath = join(workDir, PREVIEW_FILE);
+  await run(options, imageArgs({ input: options.input, probe, thumbnailPath, previewPath }), 0, onProgress);
+  const sizes = await Promise.all([thumbnailPath, previewPath].map((path) => stat(path).then((s) => s.size, () => 0)));
+  if (sizes.every((size) => size > 0)) return true;
+  await Promise.all([thumbnailPath, previewPath].map((path) => rm(path, { force: true })));
+  return false;
 }
 
 /** Maps a step's own 0-100 onto its share of the whole job; never reports 100 (that is for the final move). */

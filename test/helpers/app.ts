@@ -34,6 +34,7 @@ export async function createTestApp(env: Record<string, string> = {}): Promise<T
     TUBELET_DATA_DIR: dataDir,
     TUBELET_REDIS_PREFIX: `${uniqueName("t")}:`,
     TUBELET_TRUST_PROXY: "true",
+    ...(process.env.REDIS_URL ? { REDIS_URL: process.env.REDIS_URL } : {}),
     ...env,
   });
   const redis = createRedis(config.redisUrl);

@@ -60,7 +60,7 @@ export function ChannelList({ channels }: { channels: readonly ChannelView[] }) 
         <li>
           <a href={`/c/${c.handle}`} class="channel-item">
             <Avatar url={c.avatarUrl} name={c.displayName} size={48} />
-            <span>
+            <span class="channel-text">
               <strong safe>{c.displayName}</strong>
               <span class="muted" safe>{`@${c.handle}`}</span>
             </span>
@@ -87,7 +87,9 @@ export function AccountPage({ page, account, channels, host }: { page: PageConte
         <div>
           <h1 safe>{account.displayName}</h1>
           <p class="muted handle" safe>{`@${account.handle}@${host}`}</p>
-          <p class="muted" safe>{`Joined ${account.createdAt.toISOString().slice(0, 10)}`}</p>
+          <p class="muted">
+            Joined <time datetime={account.createdAt.toISOString()} safe>{account.createdAt.toLocaleDateString("en", { year: "numeric", month: "long" })}</time>
+          </p>
         </div>
       </section>
       {account.description ? <p class="description" safe>{account.description}</p> : ""}
@@ -164,6 +166,9 @@ export function EditChannelPage(p: {
       <h1>
         Edit <span safe>{c.displayName}</span>
       </h1>
+      <p>
+        <a href={`/c/${c.handle}`}>View channel</a>
+      </p>
       <Alert message={p.notice} kind="info" />
       <Alert message={p.error} />
       <section class="card">
@@ -184,7 +189,8 @@ export function EditChannelPage(p: {
           <form method="post" action={`/c/${c.handle}/avatar`} enctype="multipart/form-data" class="form">
             <Csrf token={p.page.csrfToken} />
             <div class="field">
-              <label for="f-avatar">Image (PNG, JPEG, WebP or GIF; it is cropped to a square)</label>
+              <label for="f-avatar">Image</label>
+              <p class="hint">PNG, JPEG, WebP or GIF; it is cropped to a square.</p>
               <input id="f-avatar" type="file" name="avatar" accept="image/png,image/jpeg,image/webp,image/gif" required />
             </div>
             <button type="submit" class="button">
