@@ -8,7 +8,8 @@ import { runAdmin, runMigrate, runServe } from "./cli/commands.ts";
 export const USAGE = `Tubelet ${VERSION}: a federated video platform in one executable.
 
 Usage:
-  tubelet serve                 start the web server (migrates the database first)
+  tubelet serve [--role web|worker|all]
+                                start the web server and job workers (migrates the database first)
   tubelet migrate               apply pending database migrations and exit
   tubelet admin create-user --username U --email E --password P [--admin]
                                 create an account (with --admin, an administrator)
@@ -36,8 +37,9 @@ export async function main(argv: string[]): Promise<number> {
       return 0;
     }
     if (command === "serve") {
-      parseArgs({ args: rest, options: {}, strict: true });
-      return await runServe(parseConfig(process.env));
+      const { values } = parseArgs({ args: rest, options: { role: { type: "string", default: "all" } }, strict: true });
+      if (!["web", "worker", "all"].includes(values.role!)) throw new UsageError(`--role must be web, worker or all, not "${values.role}"`);
+      return await runServe(parseConfig(process.env), values.role as "web" | "worker" | "all");
     }
     if (command === "migrate") {
       parseArgs({ args: rest, options: {}, strict: true });

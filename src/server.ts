@@ -19,7 +19,8 @@ import { channelRoutes } from "./channels/routes.tsx";
 import { channelApiRoutes } from "./channels/api.ts";
 import { apiRoutes } from "./api/routes.ts";
 import { videoApiRoutes } from "./videos/api.ts";
-import { createQueues } from "./queue/queues.ts";
+import { createQueues, startWorkers, type WorkerPool } from "./queue/queues.ts";
+import { createTranscodeHandler } from "./videos/transcode-job.ts";
 import { createLayout } from "./storage/layout.ts";
 
 // Alpine evaluates x- attributes with new Function, hence 'unsafe-eval'; no inline scripts are allowed.
@@ -79,8 +80,21 @@ export interface Running {
   stop(): Promise<void>;
 }
 
+export type Role = "web" | "worker" | "all";
+
+/** Starts the in-process job workers: transcoding for now. */
+export function startJobWorkers(deps: Pick<AppDeps, "sql" | "config" | "layout">): WorkerPool {
+  const { config } = deps;
+  return startWorkers(
+    config.redisUrl,
+    config.redisPrefix,
+    { transcode: { handler: createTranscodeHandler(deps), concurrency: config.videos.transcodeConcurrency } },
+    config.videos.jobLockSeconds,
+  );
+}
+
 /** Connects to PostgreSQL and Redis, migrates, and starts listening; every failure names its setting. */
-export async function startServer(config: Config): Promise<Running> {
+export async function startServer(config: Config, role: Role = "all"): Promise<Running> {
   const sql = createSql(config.databaseUrl);
   const redis = createRedis(config.redisUrl);
   try {
@@ -101,6 +115,14 @@ export async function startServer(config: Config): Promise<Running> {
     queues: createQueues(config.redisUrl, config.redisPrefix),
     layout: createLayout(config.dataDir),
   };
+  const workers = role === "web" ? null : startJobWorkers(deps);
+  const closeAll = async () => {
+    await workers?.close();
+    await deps.queues.close();
+    await sql.end({ timeout: 2 });
+    redis.disconnect();
+  };
+  if (role === "worker") return { url: "", stop: closeAll };
   const app = createApp(deps).compile();
   let server: ReturnType<typeof Bun.serve>;
   try {
@@ -113,8 +135,7 @@ export async function startServer(config: Config): Promise<Running> {
     // Elysia reads the client address through `server.requestIP`; it only knows the server it started itself.
     app.server = server;
   } catch (error) {
-    await sql.end({ timeout: 1 });
-    redis.disconnect();
+    await closeAll();
     const code = (error as { code?: string }).code;
     if (code === "EADDRINUSE") throw new ConfigError("TUBELET_PORT", `port ${config.port} on ${config.host} is already in use`, "9001");
     if (code === "EADDRNOTAVAIL") throw new ConfigError("TUBELET_HOST", `${config.host} is not an address of this machine`, "127.0.0.1");
@@ -124,9 +145,7 @@ export async function startServer(config: Config): Promise<Running> {
     url: `http://${server.hostname}:${server.port}`,
     async stop() {
       await server.stop(true);
-      await deps.queues.close();
-      await sql.end({ timeout: 2 });
-      redis.disconnect();
+      await closeAll();
     },
   };
 }

@@ -6,11 +6,11 @@ import { migrate } from "../db/migrate.ts";
 import { MIGRATIONS } from "../db/migrations.ts";
 import { registerUser } from "../accounts/service.ts";
 import { HttpError } from "../http/errors.ts";
-import { startServer } from "../server.ts";
+import { startServer, type Role } from "../server.ts";
 
-export async function runServe(config: Config): Promise<number> {
-  const running = await startServer(config);
-  console.log(`tubelet: serving ${config.publicUrl} (listening on ${running.url})`);
+export async function runServe(config: Config, role: Role = "all"): Promise<number> {
+  const running = await startServer(config, role);
+  console.log(running.url ? `tubelet: serving ${config.publicUrl} (listening on ${running.url}, role ${role})` : "tubelet: running job workers only");
   const stop = async () => {
     await running.stop();
     process.exit(0);

@@ -39,7 +39,7 @@ export interface RunFfmpegOptions {
 export async function runFfmpeg(options: RunFfmpegOptions): Promise<void> {
   options.signal?.throwIfAborted();
   let timedOut = false;
-  const proc = Bun.spawn([options.ffmpegPath ?? "ffmpeg", ...options.args], { stdin: "ignore", stdout: "pipe", stderr: "pipe" });
+  const proc = Bun.spawn(withParentDeathSignal([options.ffmpegPath ?? "ffmpeg", ...options.args]), { stdin: "ignore", stdout: "pipe", stderr: "pipe" });
   // SIGKILL: the caller throws the partial output away, so there is nothing for ffmpeg to finish cleanly.
   const abort = () => proc.kill("SIGKILL");
   options.signal?.addEventListener("abort", abort, { once: true });
@@ -114,3 +114,14 @@ async function readChunks(stream: ReadableStream<Uint8Array>, onText: (text: str
 export function lastLines(text: string, count: number): string[] {
   return text.split("\n").map((line) => line.trimEnd()).filter(Boolean).slice(-count);
 }
+
+/**
+ * Makes the child die with us. A SIGKILLed server would otherwise leave ffmpeg running (it ignores the broken
+ * progress pipe) and writing into a work folder that the restarted job is rebuilding. `setpriv` (util-linux,
+ * on every Debian) sets PR_SET_PDEATHSIG and then execs the command; where it is missing the command runs as is.
+ */
+export function withParentDeathSignal(command: string[]): string[] {
+  return SETPRIV ? [SETPRIV, "--pdeathsig", "SIGKILL", "--", ...command] : command;
+}
+
+const SETPRIV = process.platform === "linux" ? Bun.which("setpriv") : null;
