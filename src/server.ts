@@ -19,6 +19,8 @@ import { channelRoutes } from "./channels/routes.tsx";
 import { channelApiRoutes } from "./channels/api.ts";
 import { apiRoutes } from "./api/routes.ts";
 import { videoApiRoutes } from "./videos/api.ts";
+import { videoRoutes } from "./videos/routes.tsx";
+import { createViewCounter } from "./videos/views.ts";
 import { createQueues, startWorkers, type WorkerPool } from "./queue/queues.ts";
 import { createTranscodeHandler } from "./videos/transcode-job.ts";
 import { createLayout } from "./storage/layout.ts";
@@ -27,7 +29,8 @@ import { createLayout } from "./storage/layout.ts";
 const SECURITY_HEADERS = {
   "content-security-policy":
     "default-src 'self'; script-src 'self' 'unsafe-eval'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; " +
-    "media-src 'self' blob:; connect-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'",
+    "media-src 'self' blob:; connect-src 'self'; worker-src 'self' blob:; font-src 'self' data:; frame-ancestors 'none'; " +
+    "base-uri 'self'; form-action 'self'",
   "x-content-type-options": "nosniff",
   "referrer-policy": "strict-origin-when-cross-origin",
   "x-frame-options": "DENY",
@@ -70,6 +73,7 @@ export function createApp(deps: AppDeps) {
     .use(homeRoutes(context))
     .use(accountRoutes(context))
     .use(channelRoutes(context))
+    .use(videoRoutes(context, deps))
     .use(channelApiRoutes(context))
     .use(videoApiRoutes(context, deps))
     .use(apiRoutes(context));
@@ -81,6 +85,8 @@ export interface Running {
 }
 
 export type Role = "web" | "worker" | "all";
+
+const VIEW_FLUSH_MS = 5000;
 
 /** Starts the in-process job workers: transcoding for now. */
 export function startJobWorkers(deps: Pick<AppDeps, "sql" | "config" | "layout">): WorkerPool {
@@ -114,9 +120,14 @@ export async function startServer(config: Config, role: Role = "all"): Promise<R
     assets: await loadAssets(),
     queues: createQueues(config.redisUrl, config.redisPrefix),
     layout: createLayout(config.dataDir),
+    views: createViewCounter(redis, sql, config.redisPrefix),
   };
   const workers = role === "web" ? null : startJobWorkers(deps);
+  // Buffered view counts reach PostgreSQL every few seconds; a crash loses at most this window's views.
+  const flusher = setInterval(() => deps.views.flush().catch((e) => console.error(`view flush: ${e.message}`)), VIEW_FLUSH_MS);
   const closeAll = async () => {
+    clearInterval(flusher);
+    await deps.views.flush().catch(() => 0);
     await workers?.close();
     await deps.queues.close();
     await sql.end({ timeout: 2 });

@@ -8,11 +8,23 @@ export interface Viewer {
   readonly avatarUrl: string | null;
 }
 
+export interface AssetUrls {
+  readonly css: string;
+  readonly htmx: string;
+  readonly alpine: string;
+  readonly playerJs: string;
+  readonly playerCss: string;
+  readonly videojs: string;
+  readonly uploadJs: string;
+}
+
 export interface PageContext {
   readonly instanceName: string;
   readonly viewer: Viewer | null;
   readonly csrfToken: string;
-  readonly assets: { readonly css: string; readonly htmx: string; readonly alpine: string };
+  readonly assets: AssetUrls;
+  /** The request's time, so views can say "3 days ago" without reading a clock. */
+  readonly now: Date;
   /** The path being rendered, for "log in and come back" links. */
   readonly path: string;
   readonly query?: string;

@@ -7,10 +7,14 @@ export interface LayoutProps {
   readonly page: PageContext;
   readonly title: string;
   readonly description?: string;
+  /** Extra tags for <head>: Open Graph, oEmbed discovery, page-specific styles. */
+  readonly head?: Children;
+  /** Page-specific scripts, loaded after the shared ones. */
+  readonly scripts?: readonly string[];
   readonly children?: Children;
 }
 
-export function Layout({ page, title, description, children }: LayoutProps) {
+export function Layout({ page, title, description, head, scripts = [], children }: LayoutProps) {
   const fullTitle = title ? `${title} · ${page.instanceName}` : page.instanceName;
   return (
     <>
@@ -27,6 +31,10 @@ export function Layout({ page, title, description, children }: LayoutProps) {
           <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
           <script src={page.assets.htmx} defer></script>
           <script src={page.assets.alpine} defer></script>
+          {scripts.map((src) => (
+            <script src={src} defer></script>
+          ))}
+          {head as "safe"}
         </head>
         <body hx-headers={JSON.stringify({ "X-CSRF-Token": page.csrfToken })}>
           <a class="skip" href="#main">
@@ -74,6 +82,7 @@ function Header({ page }: { page: PageContext }) {
               <Avatar url={viewer.avatarUrl} name={viewer.displayName} size={28} />
               <span safe>{viewer.displayName}</span>
             </a>
+            <a href="/videos/upload">Upload</a>
             <a href="/my/channels">My channels</a>
             {viewer.role === "admin" ? <a href="/admin/users">Admin</a> : ""}
             <form method="post" action="/logout" class="inline">

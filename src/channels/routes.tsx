@@ -6,6 +6,8 @@ import { HttpError, notFound } from "../http/errors.ts";
 import { field } from "../http/forms.ts";
 import { ChannelPage, EditChannelPage, MyChannelsPage } from "../../views/pages/channels.tsx";
 import * as q from "./queries.ts";
+import { listChannelVideosForOwner, listPublicVideos } from "../videos/queries.ts";
+import { toCardView } from "../videos/cards.ts";
 import {
   canDeleteChannel,
   channelForChange,
@@ -28,10 +30,16 @@ function channelForm(body: unknown) {
 export function channelRoutes(context: ReturnType<typeof contextPlugin>) {
   return new Elysia({ name: "channels" })
     .use(context)
-    .get("/c/:handle", async ({ deps, params, page, user }) => {
+    .get("/c/:handle", async ({ deps, params, page, user, query }) => {
       const channel = await q.findChannelByHandle(deps.sql, params.handle.toLowerCase());
       if (!channel) throw notFound("There is no channel with that name here.");
-      return <ChannelPage page={page} channel={toChannelView(channel)} isOwner={user?.id === channel.ownerId} host={deps.config.publicHost} />;
+      const isOwner = user?.id === channel.ownerId;
+      // Owners see everything they uploaded, with its state; visitors see what is public.
+      const videos = isOwner
+        ? (await listChannelVideosForOwner(deps.sql, channel.id)).map((v) => toCardView(v, true))
+        : (await listPublicVideos(deps.sql, { start: 0, count: 60, channelId: channel.id })).data.map((v) => toCardView(v));
+      const notice = query.deleted ? "The video was deleted." : undefined;
+      return <ChannelPage page={page} channel={toChannelView(channel)} isOwner={isOwner} host={deps.config.publicHost} videos={videos} notice={notice} />;
     })
     .get("/my/channels", async ({ deps, user, page, query }) => {
       const owner = requireUser(user);

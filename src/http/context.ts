@@ -7,6 +7,7 @@ import type { Assets } from "./assets.ts";
 import type { RateLimiter } from "./rate-limit.ts";
 import type { Queues } from "../queue/queues.ts";
 import type { Layout } from "../storage/layout.ts";
+import type { ViewCounter } from "../videos/views.ts";
 import type { PageContext, Viewer } from "../../views/context.ts";
 import type { UserRow } from "../accounts/queries.ts";
 import { sessionUser } from "../accounts/service.ts";
@@ -22,6 +23,7 @@ export interface AppDeps {
   readonly assets: Assets;
   readonly queues: Queues;
   readonly layout: Layout;
+  readonly views: ViewCounter;
 }
 
 export const SESSION_COOKIE = "tubelet_session";
@@ -80,6 +82,7 @@ export function contextPlugin(deps: AppDeps) {
         viewer: user ? toViewer(user, config) : null,
         csrfToken,
         assets: deps.assets.urls,
+        now: new Date(),
         path: url.pathname + url.search,
         query: url.pathname === "/search" ? (url.searchParams.get("q") ?? "") : undefined,
       };

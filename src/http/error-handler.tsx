@@ -34,7 +34,7 @@ export function resolveError(code: string | number, error: unknown): Resolved {
 
 function anonymousPage(deps: AppDeps, request: Request): PageContext {
   const url = new URL(request.url);
-  return { instanceName: deps.config.instanceName, viewer: null, csrfToken: "", assets: deps.assets.urls, path: url.pathname };
+  return { instanceName: deps.config.instanceName, viewer: null, csrfToken: "", assets: deps.assets.urls, path: url.pathname, now: new Date() };
 }
 
 export function errorHandler(deps: AppDeps) {

@@ -9,8 +9,14 @@ export function staticRoutes(deps: AppDeps) {
     .get("/assets/*", ({ request }) => {
       const asset = deps.assets.byUrl(new URL(request.url).pathname);
       if (!asset) return new Response("Not found", { status: 404 });
-      return new Response(Bun.file(asset.path), {
-        headers: { "content-type": asset.type, "cache-control": "public, max-age=31536000, immutable" },
+      const gzip = /\bgzip\b/.test(request.headers.get("accept-encoding") ?? "");
+      return new Response(gzip ? asset.gzip : asset.body, {
+        headers: {
+          "content-type": asset.type,
+          "cache-control": "public, max-age=31536000, immutable",
+          vary: "accept-encoding",
+          ...(gzip ? { "content-encoding": "gzip" } : {}),
+        },
       });
     })
     .get("/favicon.svg", () => new Response(Bun.file(deps.assets.favicon), { headers: { "content-type": "image/svg+xml", "cache-control": "public, max-age=86400" } }))

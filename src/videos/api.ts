@@ -73,6 +73,13 @@ export function videoApiRoutes(context: ReturnType<typeof contextPlugin>, videos
         await rm(staged, { force: true });
       }
     })
+    .post("/:id/views", async ({ params, ip, user, set }) => {
+      const video = await findVisibleVideo(deps, params.id, user);
+      if (!video || video.state !== "published") throw notFound("Video not found");
+      await deps.views.record(video.id, user ? `user:${user.id}` : `ip:${ip}`);
+      set.status = 204;
+      return "";
+    })
     .get("/:id", async ({ request, params, user }) => {
       const video = await findVisibleVideo(deps, params.id, await optionalApiUser(deps.sql, request, user));
       if (!video) throw notFound("Video not found");

@@ -1,7 +1,7 @@
 /** Who may see, edit and delete a video; deleting removes rows and every file. */
 import { rm } from "node:fs/promises";
 import type { UserRow } from "../accounts/queries.ts";
-import { badRequest, forbidden, notFound } from "../http/errors.ts";
+import { HttpError, badRequest, forbidden, notFound } from "../http/errors.ts";
 import type { UploadDeps } from "./upload.ts";
 import { classifyVideoId } from "./ids.ts";
 import { parseVideoDetails } from "./metadata.ts";
@@ -71,4 +71,14 @@ export async function removeVideoFiles(deps: Pick<VideosDeps, "layout">, video: 
     rm(deps.layout.transcodeWork(video.uuid), { recursive: true, force: true }),
     video.originalPath ? rm(video.originalPath, { force: true }) : Promise.resolve(),
   ]);
+}
+
+/** Queues a failed video for another transcode from its kept original. */
+export async function retryTranscode(deps: VideosDeps, user: UserRow, rawId: string): Promise<q.VideoRow> {
+  const video = await videoForChange(deps, user, rawId);
+  if (video.state !== "failed") throw new HttpError(409, "Only a video whose processing failed can be tried again.");
+  await q.setVideoState(deps.sql, video.id, "queued");
+  // A new job id: the failed job keeps its id (and its reasons) until BullMQ cleans it up.
+  await deps.queues.add("transcode", { videoId: video.id }, { jobId: `transcode-${video.uuid}-retry-${Date.now()}` });
+  return video;
 }

@@ -10,6 +10,7 @@ import type { Config } from "../config.ts";
 import type { UserRow } from "../accounts/queries.ts";
 import type { Queues } from "../queue/queues.ts";
 import type { Layout } from "../storage/layout.ts";
+import type { ViewCounter } from "./views.ts";
 import { HttpError, badRequest, forbidden } from "../http/errors.ts";
 import { randomToken } from "../accounts/tokens.ts";
 import { findChannelById } from "../channels/queries.ts";
@@ -24,6 +25,7 @@ export interface UploadDeps {
   readonly config: Config;
   readonly queues: Queues;
   readonly layout: Layout;
+  readonly views: ViewCounter;
 }
 
 /** Unfinished uploads are kept a day, like PeerTube's. */

@@ -8,6 +8,7 @@ import { createApp } from "../../src/server.ts";
 import { registerUser } from "../../src/accounts/service.ts";
 import { createQueues } from "../../src/queue/queues.ts";
 import { createLayout } from "../../src/storage/layout.ts";
+import { createViewCounter } from "../../src/videos/views.ts";
 import { createTestDatabase, uniqueName, type TestDatabase } from "./db.ts";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -46,6 +47,7 @@ export async function createTestApp(env: Record<string, string> = {}): Promise<T
     assets: await loadAssets(),
     queues: createQueues(config.redisUrl, config.redisPrefix),
     layout: createLayout(dataDir),
+    views: createViewCounter(redis, db.sql, config.redisPrefix),
   };
   const app = createApp(deps);
   const handle = (request: Request) => app.handle(request);

@@ -3,6 +3,7 @@ import type { PageContext } from "../context.ts";
 import { Layout } from "../layout.tsx";
 import { Avatar } from "../components/avatar.tsx";
 import { Alert, Csrf, Field, TextArea } from "../components/form.tsx";
+import { VideoGrid, type VideoCardView } from "../components/video-card.tsx";
 
 export interface ChannelView {
   readonly handle: string;
@@ -15,9 +16,19 @@ export interface ChannelView {
   readonly createdAt: Date;
 }
 
-export function ChannelPage({ page, channel, isOwner, host }: { page: PageContext; channel: ChannelView; isOwner: boolean; host: string }) {
+export interface ChannelPageProps {
+  readonly page: PageContext;
+  readonly channel: ChannelView;
+  readonly isOwner: boolean;
+  readonly host: string;
+  readonly videos: readonly VideoCardView[];
+  readonly notice?: string;
+}
+
+export function ChannelPage({ page, channel, isOwner, host, videos, notice }: ChannelPageProps) {
   return (
     <Layout page={page} title={channel.displayName} description={channel.description.slice(0, 200)}>
+      <Alert message={notice} kind="info" />
       <section class="profile">
         <Avatar url={channel.avatarUrl} name={channel.displayName} size={96} />
         <div>
@@ -46,7 +57,7 @@ export function ChannelPage({ page, channel, isOwner, host }: { page: PageContex
       )}
       <section>
         <h2>Videos</h2>
-        <p class="muted">This channel has no videos yet.</p>
+        {videos.length ? <VideoGrid videos={videos} now={page.now} /> : <p class="muted">This channel has no videos yet.</p>}
       </section>
     </Layout>
   );

@@ -1,0 +1,19 @@
+/** Video rows as the cards of a grid. */
+import type { VideoCardView } from "../../views/components/video-card.tsx";
+import { videoUrls } from "../storage/layout.ts";
+import { PRIVACY_LABELS } from "./metadata.ts";
+import type { VideoRow } from "./queries.ts";
+
+/** With `forOwner`, cards carry a badge for what only the owner sees: processing state and privacy. */
+export function toCardView(v: VideoRow, forOwner = false): VideoCardView {
+  const badge = !forOwner
+    ? undefined
+    : v.state === "failed"
+      ? "Failed"
+      : v.state !== "published"
+        ? `Processing ${v.progress}%`
+        : v.privacy !== 1
+          ? PRIVACY_LABELS[v.privacy]
+          : undefined;
+  return { ...v, thumbnailUrl: v.state === "published" ? videoUrls(v.uuid).thumbnail : null, badge };
+}

@@ -1,0 +1,132 @@
+/** Video pages: upload, watch (with processing status over SSE), edit, delete, retry, oEmbed. */
+import { Elysia } from "elysia";
+import type { contextPlugin } from "../http/context.ts";
+import { requireUser } from "../http/context.ts";
+import { HttpError, notFound } from "../http/errors.ts";
+import { staticUrl } from "../http/urls.ts";
+import { listChannelsOfOwner } from "../channels/queries.ts";
+import { videoUrls } from "../storage/layout.ts";
+import { UploadPage } from "../../views/pages/upload.tsx";
+import { WatchPage, type WatchView } from "../../views/pages/watch.tsx";
+import { EditVideoPage } from "../../views/pages/video-edit.tsx";
+import { CATEGORIES, LANGUAGES, formatBytes } from "./metadata.ts";
+import type { VideoRow } from "./queries.ts";
+import * as q from "./queries.ts";
+import type { VideosDeps } from "./service.ts";
+import { canManage, deleteVideo, editVideo, findVisibleVideo, retryTranscode, videoForChange } from "./service.ts";
+
+export function toWatchView(v: VideoRow): WatchView {
+  const urls = videoUrls(v.uuid);
+  return {
+    ...v,
+    channelAvatarUrl: staticUrl(v.channelAvatarPath),
+    masterUrl: urls.master,
+    posterUrl: urls.preview,
+    thumbnailUrl: urls.thumbnail,
+    downloadUrl: v.downloadEnabled && !v.audioOnly ? urls.download : null,
+  };
+}
+
+/** How often the status stream looks at the row; only uploaders keep one open, for a few minutes. */
+const STATUS_POLL_MS = 1000;
+
+/** Server-Sent Events with the video's state until it is published or failed. */
+function statusStream(deps: VideosDeps, videoId: number, signal: AbortSignal): Response {
+  const encoder = new TextEncoder();
+  let last = "";
+  const body = new ReadableStream<Uint8Array>({
+    async start(controller) {
+      while (!signal.aborted) {
+        const v = await q.findVideo(deps.sql, { id: videoId });
+        const status = v ? { state: v.state, progress: v.progress, reason: v.stateReason } : { state: "failed", progress: 0, reason: "The video was deleted." };
+        const data = JSON.stringify(status);
+        if (data !== last) controller.enqueue(encoder.encode(`event: status\ndata: ${data}\n\n`));
+        last = data;
+        if (status.state === "published" || status.state === "failed") break;
+        await Bun.sleep(STATUS_POLL_MS);
+      }
+      controller.close();
+    },
+  });
+  return new Response(body, { headers: { "content-type": "text/event-stream", "cache-control": "no-cache", "x-accel-buffering": "no" } });
+}
+
+export function videoRoutes(context: ReturnType<typeof contextPlugin>, deps: VideosDeps) {
+  return new Elysia({ name: "videos" })
+    .use(context)
+    .get("/videos/upload", async ({ user, page }) => {
+      const owner = requireUser(user);
+      const channels = await listChannelsOfOwner(deps.sql, owner.id);
+      const max = deps.config.videos.maxUploadBytes;
+      return (
+        <UploadPage
+          page={page}
+          channels={channels}
+          categories={CATEGORIES}
+          languages={LANGUAGES}
+          maxUploadBytes={max}
+          limitText={`Up to ${formatBytes(max)}; uploads resume after a lost connection.`}
+        />
+      );
+    })
+    .get("/w/:id", async ({ params, user, page }) => {
+      const video = await findVisibleVideo(deps, params.id, user);
+      if (!video) throw notFound("This video does not exist, or you are not allowed to see it.");
+      return <WatchPage page={page} video={toWatchView(video)} canManage={canManage(video, user)} publicUrl={deps.config.publicUrl} />;
+    })
+    .get("/w/:id/events", async ({ params, user, request }) => {
+      const video = await videoForChange(deps, requireUser(user), params.id);
+      return statusStream(deps, video.id, request.signal);
+    })
+    .get("/w/:id/edit", async ({ params, user, page, query }) => {
+      const video = await videoForChange(deps, requireUser(user), params.id);
+      return <EditVideoPage page={page} video={video} categories={CATEGORIES} languages={LANGUAGES} notice={query.saved ? "Saved." : undefined} />;
+    })
+    .post("/w/:id/edit", async ({ params, user, body, page, set, redirect }) => {
+      const editor = requireUser(user);
+      const fields = { ...(body as Record<string, unknown>) };
+      // Unticked checkboxes are simply absent from a form.
+      fields.commentsEnabled = fields.commentsEnabled === "on";
+      fields.downloadEnabled = fields.downloadEnabled === "on";
+      try {
+        const video = await editVideo(deps, editor, params.id, fields);
+        return redirect(`/w/${video.shortId}/edit?saved=1`, 303);
+      } catch (error) {
+        if (!(error instanceof HttpError) || !error.fields) throw error;
+        const video = await videoForChange(deps, editor, params.id);
+        set.status = error.status;
+        return <EditVideoPage page={page} video={video} categories={CATEGORIES} languages={LANGUAGES} errors={error.fields} error={error.message} />;
+      }
+    })
+    .post("/w/:id/delete", async ({ params, user, redirect }) => {
+      const video = await videoForChange(deps, requireUser(user), params.id);
+      await deleteVideo(deps, requireUser(user), params.id);
+      return redirect(`/c/${video.channelHandle}?deleted=1`, 303);
+    })
+    .post("/w/:id/retry", async ({ params, user, redirect }) => {
+      const video = await retryTranscode(deps, requireUser(user), params.id);
+      return redirect(`/w/${video.shortId}`, 303);
+    })
+    .get("/services/oembed", async ({ query }) => {
+      const match = /\/w\/([\w-]+)$/.exec(String(query.url ?? ""));
+      const video = match ? await findVisibleVideo(deps, match[1]!, null) : null;
+      if (!video || video.privacy !== 1 || !String(query.url).startsWith(deps.config.publicUrl)) throw notFound("No public video at that URL.");
+      const width = 560;
+      const height = 315;
+      return {
+        type: "video",
+        version: "1.0",
+        title: video.name,
+        author_name: video.channelDisplayName,
+        author_url: `${deps.config.publicUrl}/c/${video.channelHandle}`,
+        provider_name: deps.config.instanceName,
+        provider_url: deps.config.publicUrl,
+        thumbnail_url: deps.config.publicUrl + videoUrls(video.uuid).thumbnail,
+        thumbnail_width: 280,
+        thumbnail_height: 158,
+        width,
+        height,
+        html: `<iframe width="${width}" height="${height}" src="${deps.config.publicUrl}/videos/embed/${video.shortId}" frameborder="0" allowfullscreen sandbox="allow-same-origin allow-scripts allow-popups"></iframe>`,
+      };
+    });
+}

@@ -1,0 +1,44 @@
+/**
+ * View counting: one view per viewer per video per window, buffered in Redis and added to PostgreSQL in
+ * batches, so a popular video costs one UPDATE per flush instead of one per viewer.
+ */
+import type { Redis } from "ioredis";
+import type { Sql } from "../db/client.ts";
+import { addViews } from "./queries.ts";
+
+/** PeerTube counts a viewer again after an hour. */
+export const VIEW_WINDOW_SECONDS = 3600;
+
+export interface ViewCounter {
+  /** Counts a view unless this viewer was counted for this video within the window; returns whether it counted. */
+  record(videoId: number, viewerKey: string): Promise<boolean>;
+  /** Moves buffered counts into PostgreSQL; returns how many views were added. */
+  flush(): Promise<number>;
+}
+
+export function createViewCounter(redis: Redis, sql: Sql, prefix: string): ViewCounter {
+  const pending = `${prefix}views:pending`;
+  return {
+    async record(videoId, viewerKey) {
+      const viewer = new Bun.CryptoHasher("sha256").update(viewerKey).digest("base64url").slice(0, 22);
+      const fresh = await redis.set(`${prefix}views:seen:${videoId}:${viewer}`, "1", "EX", VIEW_WINDOW_SECONDS, "NX");
+      if (fresh !== "OK") return false;
+      await redis.hincrby(pending, String(videoId), 1);
+      return true;
+    },
+    async flush() {
+      // Renaming takes the whole batch atomically; views recorded meanwhile go to a new hash.
+      const batch = `${pending}:${crypto.randomUUID()}`;
+      try {
+        await redis.rename(pending, batch);
+      } catch {
+        return 0; // nothing buffered
+      }
+      const counts = await redis.hgetall(batch);
+      const map = new Map(Object.entries(counts).map(([id, n]) => [Number(id), Number(n)]));
+      await addViews(sql, map);
+      await redis.del(batch);
+      return [...map.values()].reduce((a, b) => a + b, 0);
+    },
+  };
+}
