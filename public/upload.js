@@ -138,6 +138,8 @@
       const video = await sendChunks(file);
       if (!video) return;
       $("upload-bar").value = 100;
+      $("upload-cancel").hidden = true;
+      $("upload-button").hidden = true;
       $("upload-status").textContent = "Upload complete. Waiting to be processed…";
       followStatus(`/w/${video.shortUUID}/events`, (s) => {
         $("upload-bar").value = s.state === "published" ? 100 : s.progress;

@@ -57,7 +57,8 @@ describe("accounts and channels in a browser", () => {
     const response = await page.goto("/");
     expect(response?.status()).toBe(200);
     await expect(page.title()).resolves.toBe("Tubelet");
-    await page.getByRole("heading", { level: 1, name: "Welcome to Tubelet" }).waitFor();
+    await page.getByRole("heading", { level: 2, name: "Recently added" }).waitFor();
+    await page.getByText("No videos yet.").waitFor();
     await page.getByRole("link", { name: "Create account" }).waitFor();
     await scriptsReady(page);
     await screenshot(page, "home-desktop");
