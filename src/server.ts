@@ -21,6 +21,7 @@ import { apiRoutes } from "./api/routes.ts";
 import { videoApiRoutes } from "./videos/api.ts";
 import { videoRoutes } from "./videos/routes.tsx";
 import { createViewCounter } from "./videos/views.ts";
+import { removeExpiredUploads } from "./videos/housekeeping.ts";
 import { createQueues, startWorkers, type WorkerPool } from "./queue/queues.ts";
 import { createTranscodeHandler } from "./videos/transcode-job.ts";
 import { createLayout } from "./storage/layout.ts";
@@ -87,6 +88,7 @@ export interface Running {
 export type Role = "web" | "worker" | "all";
 
 const VIEW_FLUSH_MS = 5000;
+const HOUSEKEEPING_MS = 10 * 60_000;
 
 /** Starts the in-process job workers: transcoding for now. */
 export function startJobWorkers(deps: Pick<AppDeps, "sql" | "config" | "layout">): WorkerPool {
@@ -125,8 +127,10 @@ export async function startServer(config: Config, role: Role = "all"): Promise<R
   const workers = role === "web" ? null : startJobWorkers(deps);
   // Buffered view counts reach PostgreSQL every few seconds; a crash loses at most this window's views.
   const flusher = setInterval(() => deps.views.flush().catch((e) => console.error(`view flush: ${e.message}`)), VIEW_FLUSH_MS);
+  const housekeeping = setInterval(() => removeExpiredUploads(deps).catch((e) => console.error(`housekeeping: ${e.message}`)), HOUSEKEEPING_MS);
   const closeAll = async () => {
     clearInterval(flusher);
+    clearInterval(housekeeping);
     await deps.views.flush().catch(() => 0);
     await workers?.close();
     await deps.queues.close();

@@ -179,3 +179,17 @@ describe("one-shot upload, edit and delete", () => {
     expect((await files("originals")).length).toBe(originalsBefore - 1);
   });
 });
+
+describe("abandoned uploads", () => {
+  test("expired sessions are removed with their partial file", async () => {
+    const { removeExpiredUploads } = await import("../../src/videos/housekeeping.ts");
+    const location = (await start(clip.byteLength)).headers.get("location")!;
+    expect((await put(location, clip.slice(0, 100), `bytes 0-99/${clip.byteLength}`)).status).toBe(308);
+    const id = new URL(ORIGIN + location).searchParams.get("upload_id")!;
+    expect(await Bun.file(t.deps.layout.uploadPart(id)).exists()).toBe(true);
+    await t.db.sql`UPDATE upload_sessions SET expires_at = now() - interval '1 minute' WHERE id = ${id}`;
+    expect(await removeExpiredUploads(t.deps)).toBe(1);
+    expect(await Bun.file(t.deps.layout.uploadPart(id)).exists()).toBe(false);
+    expect((await put(location, clip.slice(100, 200), `bytes 100-199/${clip.byteLength}`)).status).toBe(404);
+  });
+});

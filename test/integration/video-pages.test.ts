@@ -146,3 +146,33 @@ describe("edit and delete pages", () => {
 });
 
 test("ORIGIN is the configured public URL", () => expect(ORIGIN).toBe(t.config.publicUrl));
+
+describe("a failed transcode", () => {
+  test("is marked failed with a reason the creator sees, and can be retried", async () => {
+    const channelId = (await t.db.sql`SELECT id::int FROM channels LIMIT 1`)[0]!.id as number;
+    const form = new FormData();
+    form.set("name", "Doomed film");
+    form.set("channelId", String(channelId));
+    form.set("videofile", Bun.file(clip), "clip.mp4");
+    await owner.page("/videos/upload");
+    const { video } = await (await owner.fetch("/api/v1/videos/upload", { method: "POST", body: form, headers: { "x-csrf-token": owner.csrf } })).json();
+    const original = (await t.db.sql`SELECT original_path FROM videos WHERE id = ${video.id}`)[0]!.originalPath as string;
+    const saved = await Bun.file(original).arrayBuffer();
+    await Bun.write(original, "garbage that ffmpeg cannot decode");
+    const handler = createTranscodeHandler({ ...t.deps, config: t.config });
+    const lastAttempt = { attemptsMade: 2, opts: { attempts: 3 }, updateProgress: async () => {} } as unknown as Job;
+    await expect(handler({ videoId: video.id }, lastAttempt)).rejects.toThrow();
+    const page = await owner.page(`/w/${video.shortUUID}`);
+    expect(page.html).toContain("Processing failed");
+    expect(page.html).toContain('<p class="error">This file is not a video or audio file we can read.</p>');
+    expect(page.html).not.toContain(t.config.dataDir); // no server paths in the reason
+    expect(page.html).toContain(`action="/w/${video.shortUUID}/retry"`);
+    expect(await Array.fromAsync(new Bun.Glob("*").scan(`${t.config.dataDir}/tmp/transcode`))).toEqual([]);
+
+    await Bun.write(original, saved);
+    expect((await owner.submit(`/w/${video.shortUUID}/retry`, {})).status).toBe(303);
+    expect((await t.db.sql`SELECT state FROM videos WHERE id = ${video.id}`)[0]!.state).toBe("queued");
+    await handler({ videoId: video.id }, { attemptsMade: 0, opts: { attempts: 3 }, updateProgress: async () => {} } as unknown as Job);
+    expect((await t.db.sql`SELECT state FROM videos WHERE id = ${video.id}`)[0]!.state).toBe("published");
+  });
+});
