@@ -1,6 +1,6 @@
 /** What an uploader may say about a video, validated in one place for the page, the API and the resumable protocol. */
 import { cleanText } from "../accounts/validation.ts";
-import type { Privacy } from "./queries.ts";
+import type { Privacy, VideoDetails } from "./queries.ts";
 
 export const NAME_MIN = 3;
 export const NAME_MAX = 120;
@@ -22,16 +22,7 @@ export const LANGUAGES: Readonly<Record<string, string>> = {
 
 export const PRIVACY_LABELS: Readonly<Record<Privacy, string>> = { 1: "Public", 2: "Unlisted", 3: "Private" };
 
-export interface VideoDetails {
-  name: string;
-  description: string;
-  privacy: Privacy;
-  category: number | null;
-  language: string | null;
-  tags: string[];
-  commentsEnabled: boolean;
-  downloadEnabled: boolean;
-}
+export type { VideoDetails };
 
 function bool(value: unknown, fallback: boolean): boolean {
   if (value === undefined || value === null || value === "") return fallback;

@@ -63,27 +63,16 @@ const VIDEO_SELECT = (sql: Sql) => sql`
   JOIN users u ON u.id = c.owner_id
   JOIN actors oa ON oa.id = u.actor_id`;
 
-export interface NewVideo {
-  uuid: string;
-  shortId: string;
-  channelId: number;
-  name: string;
-  description: string;
-  privacy: Privacy;
-  category: number | null;
-  language: string | null;
-  tags: string[];
-  commentsEnabled: boolean;
-  downloadEnabled: boolean;
-  originalPath: string;
-  originalSize: number;
-  originalFilename: string;
-  duration: number;
-  width: number;
-  height: number;
-  fps: number;
-  audioOnly: boolean;
-}
+/** What the uploader chooses, and may edit later. */
+export type VideoDetails = Pick<
+  VideoRow,
+  "name" | "description" | "privacy" | "category" | "language" | "tags" | "commentsEnabled" | "downloadEnabled"
+>;
+
+export type NewVideo = VideoDetails &
+  Pick<VideoRow, "uuid" | "shortId" | "channelId" | "originalSize" | "originalFilename" | "duration" | "width" | "height" | "fps" | "audioOnly"> & {
+    originalPath: string;
+  };
 
 export async function insertVideo(sql: Sql, v: NewVideo): Promise<number> {
   const [row] = await sql<{ id: number }[]>`
@@ -154,7 +143,7 @@ export async function markPublished(sql: Sql, id: number, renditions: Rendition[
 export async function updateVideoDetails(
   sql: Sql,
   id: number,
-  d: Pick<NewVideo, "name" | "description" | "privacy" | "category" | "language" | "tags" | "commentsEnabled" | "downloadEnabled">,
+  d: VideoDetails,
 ): Promise<void> {
   await sql`
     UPDATE videos SET name = ${d.name}, description = ${d.description}, privacy = ${d.privacy}, category = ${d.category},

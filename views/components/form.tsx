@@ -97,3 +97,21 @@ export function Alert({ message, kind }: { message?: string | null; kind?: "erro
     </div>
   );
 }
+
+/** A labelled drop-down; `options` are [value, text] pairs. */
+export function Select({ name, label, value, options }: { name: string; label: string; value: string; options: [string, string][] }) {
+  return (
+    <div class="field">
+      <label for={`f-${name}`} safe>
+        {label}
+      </label>
+      <select id={`f-${name}`} name={name}>
+        {options.map(([v, text]) => (
+          <option value={v} selected={v === value} safe>
+            {text}
+          </option>
+        ))}
+      </select>
+    </div>
+  );
+}

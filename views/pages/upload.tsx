@@ -1,7 +1,13 @@
 /** The upload page: file, details, a real progress bar, then the processing status pushed over SSE. */
 import type { PageContext } from "../context.ts";
 import { Layout } from "../layout.tsx";
-import { Field, TextArea } from "../components/form.tsx";
+import { Field, Select, TextArea } from "../components/form.tsx";
+
+const PRIVACY_OPTIONS: [string, string][] = [
+  ["1", "Public"],
+  ["2", "Unlisted (only people with the link)"],
+  ["3", "Private (only you)"],
+];
 
 export interface UploadPageProps {
   readonly page: PageContext;
@@ -25,47 +31,11 @@ export function UploadPage(p: UploadPageProps) {
         </div>
         <Field name="name" label="Title" required maxlength={120} />
         <TextArea name="description" label="Description" hint="Markdown: **bold**, *italic*, [links](https://…)." maxlength={10000} />
-        <div class="field">
-          <label for="f-channelId">Channel</label>
-          <select id="f-channelId" name="channelId">
-            {p.channels.map((c) => (
-              <option value={String(c.id)} safe>
-                {c.displayName}
-              </option>
-            ))}
-          </select>
-        </div>
+        <Select name="channelId" label="Channel" value="" options={p.channels.map((c) => [String(c.id), c.displayName])} />
         <div class="field-row">
-          <div class="field">
-            <label for="f-privacy">Privacy</label>
-            <select id="f-privacy" name="privacy">
-              <option value="1">Public</option>
-              <option value="2">Unlisted (only people with the link)</option>
-              <option value="3">Private (only you)</option>
-            </select>
-          </div>
-          <div class="field">
-            <label for="f-category">Category</label>
-            <select id="f-category" name="category">
-              <option value="">None</option>
-              {Object.entries(p.categories).map(([id, label]) => (
-                <option value={id} safe>
-                  {label}
-                </option>
-              ))}
-            </select>
-          </div>
-          <div class="field">
-            <label for="f-language">Language</label>
-            <select id="f-language" name="language">
-              <option value="">Unknown</option>
-              {Object.entries(p.languages).map(([code, label]) => (
-                <option value={code} safe>
-                  {label}
-                </option>
-              ))}
-            </select>
-          </div>
+          <Select name="privacy" label="Privacy" value="1" options={PRIVACY_OPTIONS} />
+          <Select name="category" label="Category" value="" options={[["", "None"], ...Object.entries(p.categories)]} />
+          <Select name="language" label="Language" value="" options={[["", "Unknown"], ...Object.entries(p.languages)]} />
         </div>
         <Field name="tags" label="Tags" hint="Up to 5, separated by commas." maxlength={200} />
         <div class="checks">

@@ -1,7 +1,7 @@
 /** Editing a video's details, and deleting it, for its owner or an administrator. */
 import type { PageContext } from "../context.ts";
 import { Layout } from "../layout.tsx";
-import { Alert, Csrf, Field, TextArea } from "../components/form.tsx";
+import { Alert, Csrf, Field, Select, TextArea } from "../components/form.tsx";
 
 export interface EditableVideo {
   readonly shortId: string;
@@ -15,22 +15,6 @@ export interface EditableVideo {
   readonly downloadEnabled: boolean;
 }
 
-function Select({ name, label, value, options }: { name: string; label: string; value: string; options: [string, string][] }) {
-  return (
-    <div class="field">
-      <label for={`f-${name}`} safe>
-        {label}
-      </label>
-      <select id={`f-${name}`} name={name}>
-        {options.map(([v, text]) => (
-          <option value={v} selected={v === value} safe>
-            {text}
-          </option>
-        ))}
-      </select>
-    </div>
-  );
-}
 
 export function EditVideoPage(p: {
   page: PageContext;
