@@ -22,6 +22,7 @@ import { videoApiRoutes } from "./videos/api.ts";
 import { videoRoutes } from "./videos/routes.tsx";
 import { createViewCounter } from "./videos/views.ts";
 import { removeExpiredUploads } from "./videos/housekeeping.ts";
+import { searchRoutes } from "./search/routes.tsx";
 import { createQueues, startWorkers, type WorkerPool } from "./queue/queues.ts";
 import { createTranscodeHandler } from "./videos/transcode-job.ts";
 import { createLayout } from "./storage/layout.ts";
@@ -75,6 +76,7 @@ export function createApp(deps: AppDeps) {
     .use(accountRoutes(context))
     .use(channelRoutes(context))
     .use(videoRoutes(context, deps))
+    .use(searchRoutes(context))
     .use(channelApiRoutes(context))
     .use(videoApiRoutes(context, deps))
     .use(apiRoutes(context));

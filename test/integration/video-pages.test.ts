@@ -176,3 +176,19 @@ describe("a failed transcode", () => {
     expect((await t.db.sql`SELECT state FROM videos WHERE id = ${video.id}`)[0]!.state).toBe("published");
   });
 });
+
+describe("search", () => {
+  test("finds public videos and channels by every word, case-insensitively, never private ones", async () => {
+    const res = await t.client().page("/search?q=PRIVATE%20film");
+    expect(res.status).toBe(200);
+    expect(res.html).not.toContain("Private film");
+    const found = await t.client().page("/search?q=FILM%20doomed");
+    expect(found.html).toContain("Doomed film");
+    const channels = await t.client().page("/search?q=director");
+    expect(channels.html).toContain('href="/c/director_channel"');
+    const none = await t.client().page("/search?q=%25%25");
+    expect(none.html).toContain("Nothing matches every word.");
+    const empty = await t.client().page("/search");
+    expect(empty.html).toContain("Type words from a title");
+  });
+});
