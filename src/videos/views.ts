@@ -4,6 +4,7 @@
  */
 import type { Redis } from "ioredis";
 import type { Sql } from "../db/client.ts";
+import { createBufferedCounters } from "../queue/counters.ts";
 import { addViews } from "./queries.ts";
 
 /** PeerTube counts a viewer again after an hour. */
@@ -17,28 +18,24 @@ export interface ViewCounter {
 }
 
 export function createViewCounter(redis: Redis, sql: Sql, prefix: string): ViewCounter {
-  const pending = `${prefix}views:pending`;
+  const pending = createBufferedCounters(redis, `${prefix}views:pending`);
   return {
     async record(videoId, viewerKey) {
       const viewer = new Bun.CryptoHasher("sha256").update(viewerKey).digest("base64url").slice(0, 22);
       const fresh = await redis.set(`${prefix}views:seen:${videoId}:${viewer}`, "1", "EX", VIEW_WINDOW_SECONDS, "NX");
       if (fresh !== "OK") return false;
-      await redis.hincrby(pending, String(videoId), 1);
+      await pending.add(String(videoId), 1);
       return true;
     },
     async flush() {
-      // Renaming takes the whole batch atomically; views recorded meanwhile go to a new hash.
-      const batch = `${pending}:${crypto.randomUUID()}`;
+      const counts = await pending.drain();
       try {
-        await redis.rename(pending, batch);
-      } catch {
-        return 0; // nothing buffered
+        await addViews(sql, new Map([...counts].map(([id, n]) => [Number(id), n])));
+      } catch (error) {
+        await pending.restore(counts);
+        throw error;
       }
-      const counts = await redis.hgetall(batch);
-      const map = new Map(Object.entries(counts).map(([id, n]) => [Number(id), Number(n)]));
-      await addViews(sql, map);
-      await redis.del(batch);
-      return [...map.values()].reduce((a, b) => a + b, 0);
+      return [...counts.values()].reduce((a, b) => a + b, 0);
     },
   };
 }
