@@ -10,6 +10,7 @@ SCRIPT_NAME=test
 . scripts/lib.sh
 
 bash scripts/setup.sh --test || die "setup failed; nothing was tested"
+bun scripts/build-assets.ts || say "building the browser bundles failed; the build step and tests that load assets will fail too"
 load_dotenv
 # Test databases are created on the same server as the app's, by the same role, unless told otherwise.
 if [ -z "${TEST_DATABASE_ADMIN_URL:-}" ] && [ -n "${DATABASE_URL:-}" ]; then

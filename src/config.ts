@@ -25,6 +25,7 @@ export interface Config {
   /** Behind a reverse proxy (Caddy): take the client address from the last X-Forwarded-For hop. */
   readonly trustProxy: boolean;
   readonly videos: VideoConfig;
+  readonly p2p: P2pConfig;
 }
 
 export interface VideoConfig {
@@ -43,6 +44,32 @@ export interface VideoConfig {
   readonly preset: string;
   /** How long a job's lock lives without renewal; after a crash the job runs again once it lapses. */
   readonly jobLockSeconds: number;
+}
+
+/** Peer-to-peer delivery: the WebTorrent tracker served at /tracker/socket. */
+export interface P2pConfig {
+  /** Instance default for viewers who have not chosen: off (never), ask (notice first), on (on, with a notice). */
+  readonly defaultMode: "off" | "ask" | "on";
+  /** STUN servers for WebRTC; empty means peers only meet on networks that need none (a LAN, one NAT). */
+  readonly stunServers: readonly string[];
+  /** P2P Media Loader core settings handed to players (see player defaults in parseP2pConfig). */
+  readonly player: Readonly<Record<string, number>>;
+  readonly tracker: TrackerConfig;
+}
+
+export interface TrackerConfig {
+  /** Tracker WebSockets open at once, all addresses together; more are refused with 503. */
+  readonly maxConnections: number;
+  /** Tracker WebSockets open at once from one address; more are refused with 429. */
+  readonly maxConnectionsPerIp: number;
+  /** A socket with no frame either way for this long is closed (Bun checks every 4 s, so up to 4 s sooner). */
+  readonly idleSeconds: number;
+  /** Largest tracker message accepted; a bigger one closes that socket (code 1009). */
+  readonly maxMessageBytes: number;
+  /** Announces one address may make for one swarm per window, and for all swarms together. */
+  readonly announcesPerSwarm: number;
+  readonly announcesPerIp: number;
+  readonly announceWindowSeconds: number;
 }
 
 /** A configuration problem an operator can act on: which variable, what is wrong, an example. */
@@ -127,6 +154,7 @@ export function parseConfig(env: Env): Config {
     maxAvatarBytes: integer(env, "TUBELET_MAX_AVATAR_BYTES", 4 * 1_048_576, 1024, 1 << 30, "4194304"),
     trustProxy: oneOf(env, "TUBELET_TRUST_PROXY", "false", ["false", "true"]) === "true",
     videos: parseVideoConfig(env),
+    p2p: parseP2pConfig(env),
   });
 }
 
@@ -154,4 +182,41 @@ function parseVideoConfig(env: Env): VideoConfig {
 
 function integerOrUnlimited(env: Env, name: string, example: string): number {
   return (env[name] ?? "").trim() === "-1" ? -1 : integer(env, name, -1, 0, 2 ** 50, example);
+}
+
+/**
+ * Tracker limits. Defaults follow PeerTube's (15 announces per address and swarm, 30 per address, per 5 minutes).
+ * The idle limit is Bun's: 8..960 s. Below 240 s the tracker also shortens the announce interval it gives
+ * clients, so that a quiet but healthy viewer always speaks before its socket times out.
+ */
+function parseP2pConfig(env: Env): P2pConfig {
+  const stunServers = (env.TUBELET_STUN_SERVERS ?? "").split(",").map((s) => s.trim()).filter(Boolean);
+  if (stunServers.some((s) => !/^stuns?:[\w.-]+(:\d+)?$/.test(s))) {
+    throw new ConfigError("TUBELET_STUN_SERVERS", "each entry must look like stun:host:port", "stun:stun.example.org:3478");
+  }
+  return Object.freeze({
+    defaultMode: oneOf(env, "TUBELET_P2P", "ask", ["off", "ask", "on"]),
+    stunServers: Object.freeze(stunServers),
+    player: Object.freeze({
+      // P2P Media Loader sends segments due within the high-demand window to HTTP. Its 15 s default means
+      // a second viewer fetches almost everything from the origin; a short window leaves room for peers.
+      highDemandTimeWindow: integer(env, "TUBELET_P2P_HIGH_DEMAND_SECONDS", 8, 1, 120, "8"),
+      // Segments further ahead than this are not fetched over HTTP at all, only from peers.
+      httpDownloadTimeWindow: integer(env, "TUBELET_P2P_HTTP_WINDOW_SECONDS", 3000, 1, 100_000, "3000"),
+      p2pDownloadTimeWindow: integer(env, "TUBELET_P2P_P2P_WINDOW_SECONDS", 6000, 1, 100_000, "6000"),
+      // Before its first HTTP request a new viewer waits this long for peers to offer what it needs.
+      httpDownloadInitialTimeoutMs: integer(env, "TUBELET_P2P_HTTP_INITIAL_DELAY_MS", 1500, 0, 60_000, "1500"),
+      simultaneousP2PDownloads: integer(env, "TUBELET_P2P_SIMULTANEOUS_DOWNLOADS", 3, 1, 20, "3"),
+      segmentMemoryStorageLimit: integer(env, "TUBELET_P2P_CACHE_MB", 256, 16, 4096, "256"),
+    }),
+    tracker: Object.freeze({
+      maxConnections: integer(env, "TUBELET_TRACKER_MAX_CONNECTIONS", 10_000, 1, 1_000_000, "10000"),
+      maxConnectionsPerIp: integer(env, "TUBELET_TRACKER_MAX_PER_IP", 32, 1, 1_000_000, "32"),
+      idleSeconds: integer(env, "TUBELET_TRACKER_IDLE_SECONDS", 300, 8, 960, "300"),
+      maxMessageBytes: integer(env, "TUBELET_TRACKER_MAX_MESSAGE_BYTES", 16_384, 1024, 1_048_576, "16384"),
+      announcesPerSwarm: integer(env, "TUBELET_TRACKER_ANNOUNCES_PER_SWARM", 15, 1, 1_000_000_000, "15"),
+      announcesPerIp: integer(env, "TUBELET_TRACKER_ANNOUNCES_PER_IP", 30, 1, 1_000_000_000, "30"),
+      announceWindowSeconds: integer(env, "TUBELET_TRACKER_ANNOUNCE_WINDOW_SECONDS", 300, 1, 86_400, "300"),
+    }),
+  });
 }

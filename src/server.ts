@@ -26,6 +26,9 @@ import { searchRoutes } from "./search/routes.tsx";
 import { createQueues, startWorkers, type WorkerPool } from "./queue/queues.ts";
 import { createTranscodeHandler } from "./videos/transcode-job.ts";
 import { createLayout } from "./storage/layout.ts";
+import { createTracker, type TrackerSocket } from "./p2p/tracker.ts";
+import { createP2PStats } from "./p2p/stats.ts";
+import { p2pRoutes } from "./p2p/routes.tsx";
 
 // Alpine evaluates x- attributes with new Function, hence 'unsafe-eval'; no inline scripts are allowed.
 const SECURITY_HEADERS = {
@@ -77,6 +80,7 @@ export function createApp(deps: AppDeps) {
     .use(channelRoutes(context))
     .use(videoRoutes(context, deps))
     .use(searchRoutes(context))
+    .use(p2pRoutes(context))
     .use(channelApiRoutes(context))
     .use(videoApiRoutes(context, deps))
     .use(apiRoutes(context));
@@ -116,24 +120,27 @@ export async function startServer(config: Config, role: Role = "all"): Promise<R
     redis.disconnect();
     throw error;
   }
+  const limiter = createRateLimiter(redis, config.redisPrefix);
   const deps: AppDeps = {
     config,
     sql,
     redis,
-    limiter: createRateLimiter(redis, config.redisPrefix),
+    limiter,
     assets: await loadAssets(),
     queues: createQueues(config.redisUrl, config.redisPrefix),
     layout: createLayout(config.dataDir),
     views: createViewCounter(redis, sql, config.redisPrefix),
+    p2pStats: createP2PStats(redis, sql, limiter, config.redisPrefix),
   };
   const workers = role === "web" ? null : startJobWorkers(deps);
   // Buffered view counts reach PostgreSQL every few seconds; a crash loses at most this window's views.
-  const flusher = setInterval(() => deps.views.flush().catch((e) => console.error(`view flush: ${e.message}`)), VIEW_FLUSH_MS);
+  const flush = () => Promise.all([deps.views.flush(), deps.p2pStats.flush()]);
+  const flusher = setInterval(() => flush().catch((e) => console.error(`counter flush: ${e.message}`)), VIEW_FLUSH_MS);
   const housekeeping = setInterval(() => removeExpiredUploads(deps).catch((e) => console.error(`housekeeping: ${e.message}`)), HOUSEKEEPING_MS);
   const closeAll = async () => {
     clearInterval(flusher);
     clearInterval(housekeeping);
-    await deps.views.flush().catch(() => 0);
+    await flush().catch(() => 0);
     await workers?.close();
     await deps.queues.close();
     await sql.end({ timeout: 2 });
@@ -141,13 +148,19 @@ export async function startServer(config: Config, role: Role = "all"): Promise<R
   };
   if (role === "worker") return { url: "", stop: closeAll };
   const app = createApp(deps).compile();
-  let server: ReturnType<typeof Bun.serve>;
+  const tracker = createTracker(deps);
+  let server: ReturnType<typeof Bun.serve<TrackerSocket>>;
   try {
     server = Bun.serve({
       port: config.port,
       hostname: config.host,
       maxRequestBodySize: Math.max(config.maxBodyBytes, config.maxAvatarBytes + 65_536, config.videos.maxUploadBytes + 1_048_576),
-      fetch: (request) => app.handle(request),
+      // The tracker's WebSocket shares the port; every other request goes to the app.
+      fetch: (request, bunServer) => {
+        const answer = tracker.tryUpgrade(request, bunServer);
+        return answer === null ? app.handle(request) : answer;
+      },
+      websocket: tracker.websocket,
     });
     // Elysia reads the client address through `server.requestIP`; it only knows the server it started itself.
     app.server = server;
@@ -162,6 +175,7 @@ export async function startServer(config: Config, role: Role = "all"): Promise<R
     url: `http://${server.hostname}:${server.port}`,
     async stop() {
       await server.stop(true);
+      tracker.close();
       await closeAll();
     },
   };

@@ -18,10 +18,6 @@ declare module "alpinejs/dist/cdn.min.js" {
   const path: string;
   export default path;
 }
-declare module "video.js/dist/video.min.js" {
-  const path: string;
-  export default path;
-}
 declare module "video.js/dist/video-js.min.css" {
   const path: string;
   export default path;

@@ -12,9 +12,11 @@ export interface AssetUrls {
   readonly css: string;
   readonly htmx: string;
   readonly alpine: string;
-  readonly playerJs: string;
+  /** The HTTP-only player (video.js with VHS): never loads WebRTC code. */
+  readonly playerHttp: string;
+  /** The P2P player (video.js core, hls.js, P2P Media Loader), for viewers who accepted P2P. */
+  readonly playerP2p: string;
   readonly playerCss: string;
-  readonly videojs: string;
   readonly uploadJs: string;
 }
 

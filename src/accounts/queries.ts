@@ -11,6 +11,8 @@ export interface UserRow {
   email: string;
   role: "user" | "admin";
   approved: boolean;
+  /** The person's own P2P choice; null follows the instance default. */
+  p2pPreference: "on" | "off" | null;
   createdAt: Date;
 }
 
@@ -20,7 +22,7 @@ export interface UserWithPassword extends UserRow {
 
 const USER_COLUMNS = (sql: Sql) => sql`
   u.id::int AS id, a.id::int AS actor_id, a.handle, a.display_name, a.description, a.avatar_path,
-  u.email, u.role, u.approved, u.created_at`;
+  u.email, u.role, u.approved, u.p2p_preference, u.created_at`;
 
 export async function handleExists(sql: Sql, handle: string): Promise<boolean> {
   const rows = await sql`SELECT 1 FROM actors WHERE handle = ${handle}`;
@@ -158,4 +160,8 @@ export async function findTokenUser(sql: Sql, accessHash: Uint8Array): Promise<U
 
 export async function deleteAccessToken(sql: Sql, accessHash: Uint8Array): Promise<void> {
   await sql`DELETE FROM oauth_tokens WHERE access_hash = ${accessHash}`;
+}
+
+export async function setP2PPreference(sql: Sql, userId: number, choice: "on" | "off"): Promise<void> {
+  await sql`UPDATE users SET p2p_preference = ${choice} WHERE id = ${userId}`;
 }

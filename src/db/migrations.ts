@@ -1,6 +1,7 @@
 /** The SQL migrations, embedded in the binary as text. Add new files here in order. */
 import m0001 from "../../migrations/0001_init.sql" with { type: "text" };
 import m0002 from "../../migrations/0002_videos.sql" with { type: "text" };
+import m0003 from "../../migrations/0003_p2p.sql" with { type: "text" };
 
 export interface MigrationFile {
   readonly file: string;
@@ -10,4 +11,5 @@ export interface MigrationFile {
 export const MIGRATIONS: readonly MigrationFile[] = [
   { file: "0001_init.sql", sql: m0001 },
   { file: "0002_videos.sql", sql: m0002 },
+  { file: "0003_p2p.sql", sql: m0003 },
 ];

@@ -1,11 +1,12 @@
 /** Stylesheets and scripts embedded in the binary, served under content-hashed URLs with a one-year cache. */
 import css from "../../public/app.css" with { type: "file" };
 import favicon from "../../public/favicon.svg" with { type: "file" };
-import playerJs from "../../public/player.js" with { type: "file" };
+// Built by scripts/build-assets.ts (run by the build, start and test scripts) before anything imports them.
+import playerHttp from "../../public/build/player-http.js" with { type: "file" };
+import playerP2p from "../../public/build/player-p2p.js" with { type: "file" };
 import uploadJs from "../../public/upload.js" with { type: "file" };
 import htmx from "htmx.org/dist/htmx.min.js" with { type: "file" };
 import alpine from "alpinejs/dist/cdn.min.js" with { type: "file" };
-import videojs from "video.js/dist/video.min.js" with { type: "file" };
 import videojsCss from "video.js/dist/video-js.min.css" with { type: "file" };
 import type { AssetUrls } from "../../views/context.ts";
 
@@ -13,7 +14,7 @@ export interface Asset {
   readonly url: string;
   readonly type: string;
   readonly body: Uint8Array<ArrayBuffer>;
-  /** Gzipped once at start-up: video.js alone is 690 KB raw and 200 KB gzipped. */
+  /** Gzipped once at start-up: the P2P player is ~1 MB raw and ~300 KB gzipped. */
   readonly gzip: Uint8Array<ArrayBuffer>;
 }
 
@@ -38,9 +39,9 @@ export async function loadAssets(): Promise<Assets> {
     css: await load("app.css", css, CSS),
     htmx: await load("htmx.min.js", htmx, JS),
     alpine: await load("alpine.min.js", alpine, JS),
-    playerJs: await load("player.js", playerJs, JS),
+    playerHttp: await load("player-http.js", playerHttp, JS),
+    playerP2p: await load("player-p2p.js", playerP2p, JS),
     playerCss: await load("video-js.min.css", videojsCss, CSS),
-    videojs: await load("video.min.js", videojs, JS),
     uploadJs: await load("upload.js", uploadJs, JS),
   };
   const table = new Map(Object.values(entries).map((a) => [a.url, a]));

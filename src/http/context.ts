@@ -8,6 +8,7 @@ import type { RateLimiter } from "./rate-limit.ts";
 import type { Queues } from "../queue/queues.ts";
 import type { Layout } from "../storage/layout.ts";
 import type { ViewCounter } from "../videos/views.ts";
+import type { P2PStats } from "../p2p/stats.ts";
 import type { PageContext, Viewer } from "../../views/context.ts";
 import type { UserRow } from "../accounts/queries.ts";
 import { sessionUser } from "../accounts/service.ts";
@@ -24,6 +25,7 @@ export interface AppDeps {
   readonly queues: Queues;
   readonly layout: Layout;
   readonly views: ViewCounter;
+  readonly p2pStats: P2PStats;
 }
 
 export const SESSION_COOKIE = "tubelet_session";

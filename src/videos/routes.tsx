@@ -11,6 +11,9 @@ import { WatchPage, type WatchView } from "../../views/pages/watch.tsx";
 import { EditVideoPage } from "../../views/pages/video-edit.tsx";
 import { CATEGORIES, LANGUAGES, formatBytes } from "./metadata.ts";
 import type { VideoRow } from "./queries.ts";
+import { P2P_COOKIE, playerMode } from "../p2p/consent.ts";
+import { swarmIdForVideo } from "../p2p/swarm-ids.ts";
+import { TRACKER_PATH } from "../p2p/tracker.ts";
 import * as q from "./queries.ts";
 import type { VideosDeps } from "./service.ts";
 import { canManage, deleteVideo, editVideo, findVisibleVideo, retryTranscode, videoForChange } from "./service.ts";
@@ -24,6 +27,8 @@ export function toWatchView(v: VideoRow): WatchView {
     posterUrl: urls.preview,
     thumbnailUrl: urls.thumbnail,
     downloadUrl: v.downloadEnabled && !v.audioOnly ? urls.download : null,
+    hashesUrl: urls.hashes,
+    swarmId: swarmIdForVideo(v.uuid),
   };
 }
 
@@ -69,10 +74,22 @@ export function videoRoutes(context: ReturnType<typeof contextPlugin>, deps: Vid
         />
       );
     })
-    .get("/w/:id", async ({ params, user, page }) => {
+    .get("/w/:id", async ({ params, user, page, cookie }) => {
       const video = await findVisibleVideo(deps, params.id, user);
       if (!video) throw notFound("This video does not exist, or you are not allowed to see it.");
-      return <WatchPage page={page} video={toWatchView(video)} canManage={canManage(video, user)} publicUrl={deps.config.publicUrl} />;
+      const { p2p } = deps.config;
+      // Decided on the server, so a viewer who has not accepted P2P never downloads the P2P bundle.
+      const mode = playerMode(p2p.defaultMode, user?.p2pPreference ?? null, cookie[P2P_COOKIE]?.value as string | undefined);
+      const view = {
+        ...toWatchView(video),
+        // The instance's own tracker, ws: or wss: like the page's http: or https:.
+        trackers: [`${deps.config.publicUrl.replace(/^http/, "ws")}${TRACKER_PATH}`],
+        stunServers: p2p.stunServers,
+        p2pSettings: p2p.player,
+      };
+      return (
+        <WatchPage page={page} video={view} canManage={canManage(video, user)} publicUrl={deps.config.publicUrl} p2p={mode.p2p} p2pNotice={mode.notice} />
+      );
     })
     .get("/w/:id/events", async ({ params, user, request }) => {
       const video = await videoForChange(deps, requireUser(user), params.id);

@@ -17,6 +17,7 @@ let browser: TestBrowser;
 let page: Page;
 let consoleWatch: ReturnType<typeof watchConsole>;
 let watchUrl = "";
+const requested: string[] = [];
 
 beforeAll(async () => {
   server = await startE2eServer({ TUBELET_RESOLUTIONS: "144,240,360", TUBELET_X264_PRESET: "ultrafast", TUBELET_SEGMENT_SECONDS: "2" });
@@ -25,6 +26,19 @@ beforeAll(async () => {
   page = await browser.newPage();
   page.setDefaultTimeout(20_000);
   consoleWatch = watchConsole(page);
+  page.on("request", (request) => requested.push(request.url()));
+  // Counts WebRTC connections: the HTTP-only player must never make one.
+  await page.addInitScript(() => {
+    const Real = window.RTCPeerConnection;
+    const counter = { constructed: 0 };
+    Object.assign(window, { rtcCounter: counter });
+    window.RTCPeerConnection = new Proxy(Real, {
+      construct(target, args) {
+        counter.constructed++;
+        return Reflect.construct(target, args);
+      },
+    });
+  });
 }, 60_000);
 
 afterAll(async () => {
@@ -63,7 +77,8 @@ describe("video on demand in a browser", () => {
     expect(consoleWatch.problems()).toEqual([]);
   });
 
-  test("the watch page plays the video: time advances, renditions are offered", async () => {
+  test("the watch page plays the video with the HTTP-only player: time advances, renditions are offered, no WebRTC", async () => {
+    requested.length = 0;
     await page.goto(watchUrl);
     await page.getByRole("heading", { level: 1, name: "Holiday <b>clip</b>" }).waitFor();
     await page.locator(".description strong", { hasText: "test" }).waitFor();
@@ -77,6 +92,12 @@ describe("video on demand in a browser", () => {
     const options = await page.locator("#quality option").allTextContents();
     expect(options).toEqual(["Auto", "360p", "240p", "144p"]);
     await screenshot(page, "watch-playing");
+    // The HTTP bundle counts what it fetched, for the instance's P2P share.
+    expect(await page.evaluate(() => (window as unknown as { tubeletStats(): { httpBytes: number; peers: number } }).tubeletStats())).toMatchObject({ peers: 0 });
+    await page.waitForFunction(() => (window as unknown as { tubeletStats(): { httpBytes: number } }).tubeletStats().httpBytes > 0);
+    expect(requested.some((url) => url.includes("/player-http.js"))).toBe(true);
+    expect(requested.filter((url) => url.includes("/player-p2p.js"))).toEqual([]);
+    expect(await page.evaluate(() => (window as unknown as { rtcCounter: { constructed: number } }).rtcCounter.constructed)).toBe(0);
     expect(consoleWatch.problems()).toEqual([]);
   });
 

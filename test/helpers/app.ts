@@ -9,6 +9,7 @@ import { registerUser } from "../../src/accounts/service.ts";
 import { createQueues } from "../../src/queue/queues.ts";
 import { createLayout } from "../../src/storage/layout.ts";
 import { createViewCounter } from "../../src/videos/views.ts";
+import { createP2PStats } from "../../src/p2p/stats.ts";
 import { createTestDatabase, uniqueName, type TestDatabase } from "./db.ts";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -39,15 +40,17 @@ export async function createTestApp(env: Record<string, string> = {}): Promise<T
     ...env,
   });
   const redis = createRedis(config.redisUrl);
+  const limiter = createRateLimiter(redis, config.redisPrefix);
   const deps: AppDeps = {
     config,
     sql: db.sql,
     redis,
-    limiter: createRateLimiter(redis, config.redisPrefix),
+    limiter,
     assets: await loadAssets(),
     queues: createQueues(config.redisUrl, config.redisPrefix),
     layout: createLayout(dataDir),
     views: createViewCounter(redis, db.sql, config.redisPrefix),
+    p2pStats: createP2PStats(redis, db.sql, limiter, config.redisPrefix),
   };
   const app = createApp(deps);
   const handle = (request: Request) => app.handle(request);

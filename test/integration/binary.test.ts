@@ -10,6 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import pkg from "../../package.json" with { type: "json" };
 import { createTestDatabase, uniqueName, type TestDatabase } from "../helpers/db.ts";
+import { loadAssets } from "../../src/http/assets.ts";
 import { freePort, run, startService, waitForHttp, type Service } from "../helpers/processes.ts";
 
 const ROOT = join(import.meta.dir, "..", "..");
@@ -157,6 +158,17 @@ describe("from an empty folder", () => {
     expect(header).toContain(`href="/a/${username}"`);
     expect(header).toContain(username);
     expect(header).not.toContain("Log in");
+
+    // Both player bundles are inside the executable (it runs from an empty folder), at the same
+    // content-hashed URLs the source computes from public/build/, byte for byte.
+    const { urls } = await loadAssets();
+    for (const url of [urls.playerHttp, urls.playerP2p]) {
+      const response = await fetch(`${base}${url}`, { headers: { "accept-encoding": "gzip" } });
+      expect(response.status).toBe(200);
+      expect(response.headers.get("content-encoding")).toBe("gzip");
+      const built = await Bun.file(join(ROOT, "public", "build", url.slice(url.lastIndexOf("/") + 1))).bytes();
+      expect(new Uint8Array(await response.arrayBuffer())).toEqual(built);
+    }
 
     await server.stop();
     expect(await server.exited).toBe(0);

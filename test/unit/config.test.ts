@@ -56,3 +56,52 @@ describe("parseConfig", () => {
     });
   }
 });
+
+describe("parseConfig: P2P tracker", () => {
+  test("defaults follow PeerTube's limits", () => {
+    expect(parseConfig({}).p2p.tracker).toEqual({
+      maxConnections: 10_000,
+      maxConnectionsPerIp: 32,
+      idleSeconds: 300,
+      maxMessageBytes: 16_384,
+      announcesPerSwarm: 15,
+      announcesPerIp: 30,
+      announceWindowSeconds: 300,
+    });
+    expect(Object.isFrozen(parseConfig({}).p2p.tracker)).toBe(true);
+  });
+
+  test("every limit can be set", () => {
+    const tracker = parseConfig({
+      TUBELET_TRACKER_MAX_CONNECTIONS: "5000",
+      TUBELET_TRACKER_MAX_PER_IP: "8",
+      TUBELET_TRACKER_IDLE_SECONDS: "60",
+      TUBELET_TRACKER_MAX_MESSAGE_BYTES: "8192",
+      TUBELET_TRACKER_ANNOUNCES_PER_SWARM: "20",
+      TUBELET_TRACKER_ANNOUNCES_PER_IP: "50",
+      TUBELET_TRACKER_ANNOUNCE_WINDOW_SECONDS: "600",
+    }).p2p.tracker;
+    expect(tracker).toEqual({
+      maxConnections: 5000,
+      maxConnectionsPerIp: 8,
+      idleSeconds: 60,
+      maxMessageBytes: 8192,
+      announcesPerSwarm: 20,
+      announcesPerIp: 50,
+      announceWindowSeconds: 600,
+    });
+  });
+
+  const bad: [Record<string, string>, RegExp][] = [
+    [{ TUBELET_TRACKER_MAX_CONNECTIONS: "lots" }, /^TUBELET_TRACKER_MAX_CONNECTIONS: "lots" is not a whole number \(example: TUBELET_TRACKER_MAX_CONNECTIONS=10000\)$/],
+    [{ TUBELET_TRACKER_MAX_PER_IP: "0" }, /^TUBELET_TRACKER_MAX_PER_IP: 0 is outside 1\.\.1000000/],
+    // Bun's idle timeout takes 0..960 s and rounds 1..7 up to 8; 0 would mean never, which we do not allow.
+    [{ TUBELET_TRACKER_IDLE_SECONDS: "5" }, /^TUBELET_TRACKER_IDLE_SECONDS: 5 is outside 8\.\.960/],
+    [{ TUBELET_TRACKER_IDLE_SECONDS: "1000" }, /^TUBELET_TRACKER_IDLE_SECONDS: 1000 is outside 8\.\.960/],
+    [{ TUBELET_TRACKER_MAX_MESSAGE_BYTES: "100" }, /^TUBELET_TRACKER_MAX_MESSAGE_BYTES: 100 is outside 1024\.\.1048576/],
+    [{ TUBELET_TRACKER_ANNOUNCE_WINDOW_SECONDS: "-5" }, /^TUBELET_TRACKER_ANNOUNCE_WINDOW_SECONDS: "-5" is not a whole number/],
+  ];
+  test.each(bad)("refuses %p", (env, message) => {
+    expect(() => parseConfig(env)).toThrow(message);
+  });
+});

@@ -3,6 +3,7 @@ import type { PageContext } from "../context.ts";
 import { Layout } from "../layout.tsx";
 import { Avatar } from "../components/avatar.tsx";
 import { Csrf } from "../components/form.tsx";
+import { P2PNotice } from "../components/p2p-notice.tsx";
 import { formatAge, formatDuration, formatViews } from "../format.ts";
 import { renderMarkdown } from "../markdown.ts";
 
@@ -31,9 +32,30 @@ export interface WatchView {
   readonly posterUrl: string;
   readonly thumbnailUrl: string;
   readonly downloadUrl: string | null;
+  /** The SHA-256 map of the segments, which the P2P player checks peers' segments against. */
+  readonly hashesUrl?: string;
+  /** The swarm this video's viewers meet in; the server decides its scheme. */
+  readonly swarmId?: string;
+  /** ws(s) URLs of the WebTorrent trackers. */
+  readonly trackers?: readonly string[];
+  /** STUN URLs; empty means peers only connect over addresses they already have. */
+  readonly stunServers?: readonly string[];
+  /** Instance-tuned P2P Media Loader settings (highDemandTimeWindow, httpDownloadInitialTimeoutMs, ...). */
+  readonly p2pSettings?: Readonly<Record<string, number>>;
 }
 
-export function WatchPage({ page, video, canManage, publicUrl }: { page: PageContext; video: WatchView; canManage: boolean; publicUrl: string }) {
+export interface WatchPageProps {
+  readonly page: PageContext;
+  readonly video: WatchView;
+  readonly canManage: boolean;
+  readonly publicUrl: string;
+  /** Load the P2P player (the viewer accepted P2P) instead of the HTTP-only one. */
+  readonly p2p?: boolean;
+  /** The consent notice under the player, if any. */
+  readonly p2pNotice?: "ask" | "info" | null;
+}
+
+export function WatchPage({ page, video, canManage, publicUrl, p2p = false, p2pNotice = null }: WatchPageProps) {
   const url = `${publicUrl}/w/${video.shortId}`;
   const ready = video.state === "published";
   const head = (
@@ -53,9 +75,10 @@ export function WatchPage({ page, video, canManage, publicUrl }: { page: PageCon
     </>
   );
   return (
-    <Layout page={page} title={video.name} description={video.description.slice(0, 200)} head={head} scripts={ready ? [page.assets.videojs, page.assets.playerJs] : [page.assets.uploadJs]}>
+    <Layout page={page} title={video.name} description={video.description.slice(0, 200)} head={head} scripts={ready ? [p2p ? page.assets.playerP2p : page.assets.playerHttp] : [page.assets.uploadJs]}>
       <section class="watch">
         {ready ? <Player video={video} /> : <Processing video={video} canManage={canManage} csrf={page.csrfToken} />}
+        {ready && p2pNotice ? <P2PNotice kind={p2pNotice} csrf={page.csrfToken} next={page.path} /> : ""}
         <h1 class="watch-title" safe>
           {video.name}
         </h1>
@@ -92,7 +115,7 @@ export function WatchPage({ page, video, canManage, publicUrl }: { page: PageCon
         ) : (
           ""
         )}
-        <p class="muted shortcuts">Keyboard: space or k play/pause · j/l back/forward 10 s · ←/→ 5 s · f full screen · m mute</p>
+        <p class="muted shortcuts">Keyboard: space or k play/pause · j/l back/forward 10 s · ←/→ 5 s · f full screen · m mute · i stats</p>
       </section>
     </Layout>
   );
@@ -109,6 +132,11 @@ function Player({ video }: { video: WatchView }) {
         data-src={video.masterUrl}
         data-video-id={String(video.id)}
         data-duration={formatDuration(video.duration)}
+        data-swarm-id={video.swarmId ?? `tubelet:${video.uuid}`}
+        data-trackers={JSON.stringify(video.trackers ?? [])}
+        data-stun={JSON.stringify(video.stunServers ?? [])}
+        data-hashes={video.hashesUrl ?? ""}
+        data-p2p-settings={JSON.stringify(video.p2pSettings ?? {})}
         {...{ playsinline: true }}
       ></video>
       <label class="quality">

@@ -1,0 +1,105 @@
+/**
+ * The player's configuration, read from the data attributes the watch page renders on `<video id="player">`.
+ * Pure: a dataset in, plain values out, so the parsing is tested without a browser.
+ */
+
+export interface PlayerConfig {
+  /** Master playlist URL. */
+  readonly src: string;
+  readonly videoId: string;
+}
+
+export interface P2PConfig extends PlayerConfig {
+  /** The swarm peers of this video meet in; the server decides its scheme. */
+  readonly swarmId: string;
+  /** ws(s) URLs of WebTorrent trackers. */
+  readonly trackers: readonly string[];
+  readonly stunServers: readonly string[];
+  /** URL of the SHA-256 map of the segments. */
+  readonly hashesUrl: string;
+  /** Instance-tuned P2P Media Loader settings, only the keys the core knows. */
+  readonly settings: Readonly<Partial<Record<CoreNumberSetting, number>>>;
+}
+
+/**
+ * Numeric settings of P2P Media Loader 2.x's core (StreamConfig and segmentMemoryStorageLimit) that an
+ * instance may tune. Anything else in data-p2p-settings (a v1 name such as cachedSegmentsCount, a typo)
+ * is dropped rather than handed to the core, which would keep it around silently.
+ */
+export const CORE_NUMBER_SETTINGS = [
+  "highDemandTimeWindow",
+  "httpDownloadTimeWindow",
+  "p2pDownloadTimeWindow",
+  "httpDownloadInitialTimeoutMs",
+  "simultaneousHttpDownloads",
+  "simultaneousP2PDownloads",
+  "webRtcMaxMessageSize",
+  "p2pNotReceivingBytesTimeoutMs",
+  "p2pInactiveLoaderDestroyTimeoutMs",
+  "httpNotReceivingBytesTimeoutMs",
+  "httpErrorRetries",
+  "p2pErrorRetries",
+  "segmentMemoryStorageLimit",
+] as const;
+
+export type CoreNumberSetting = (typeof CORE_NUMBER_SETTINGS)[number];
+
+type Dataset = Readonly<Record<string, string | undefined>>;
+
+/** The attributes every player needs. */
+export function readPlayerConfig(dataset: Dataset): PlayerConfig {
+  return { src: dataset.src ?? "", videoId: dataset.videoId ?? "" };
+}
+
+/** Everything the P2P player needs; malformed JSON attributes count as empty. */
+export function readP2PConfig(dataset: Dataset): P2PConfig {
+  return {
+    ...readPlayerConfig(dataset),
+    swarmId: dataset.swarmId ?? "",
+    trackers: stringList(dataset.trackers),
+    stunServers: stringList(dataset.stun),
+    hashesUrl: dataset.hashes ?? "",
+    settings: knownSettings(parseJson(dataset.p2pSettings)),
+  };
+}
+
+/** Keeps the known core settings that hold finite, non-negative numbers. */
+export function knownSettings(value: unknown): Partial<Record<CoreNumberSetting, number>> {
+  const settings: Partial<Record<CoreNumberSetting, number>> = {};
+  if (!value || typeof value !== "object" || Array.isArray(value)) return settings;
+  const record = value as Record<string, unknown>;
+  for (const key of CORE_NUMBER_SETTINGS) {
+    const v = record[key];
+    if (typeof v === "number" && Number.isFinite(v) && v >= 0) settings[key] = v;
+  }
+  return settings;
+}
+
+/**
+ * The core configuration: the instance's settings, its trackers and STUN servers (an empty list means
+ * no STUN at all, never the library's default Google and Twilio servers), the swarm id and the hook
+ * that checks peers' segments. Top-level keys apply to the main and the secondary (audio) stream alike.
+ */
+export function coreConfig(config: P2PConfig, validateP2PSegment: (url: string, byteRange: { start: number; end: number } | undefined, data: ArrayBuffer) => Promise<boolean>) {
+  return {
+    ...config.settings,
+    swarmId: config.swarmId || undefined,
+    announceTrackers: [...config.trackers],
+    rtcConfig: { iceServers: config.stunServers.map((urls) => ({ urls })) },
+    validateP2PSegment,
+  };
+}
+
+function parseJson(text: string | undefined): unknown {
+  if (!text) return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+function stringList(text: string | undefined): string[] {
+  const value = parseJson(text);
+  return Array.isArray(value) ? value.filter((v): v is string => typeof v === "string" && v !== "") : [];
+}

@@ -1,0 +1,101 @@
+/**
+ * The P2P player, for viewers who accepted P2P: video.js for the UI, hls.js with P2P Media Loader for
+ * the media. Segments come over HTTP and from other viewers over WebRTC; every segment from a peer is
+ * checked against the instance's SHA-256 map before hls.js gets it (see integrity.ts).
+ */
+// The core build of video.js has no VHS, so only our hls.js source handler claims HLS sources.
+import videojsCore from "video.js/core.es.js";
+import Hls from "hls.js";
+import { HlsJsP2PEngine } from "p2p-media-loader-hlsjs";
+import { coreConfig, readP2PConfig } from "./config.ts";
+import { byteCountingLoader, registerHlsJsSourceHandler } from "./hlsjs-source-handler.ts";
+import { createP2PSegmentGuard, createSegmentChecker, fetchSegmentHashMap } from "./integrity.ts";
+import { addStatsOverlay, bufferAhead, startStatsReporter, type ByteCounters, type PlayerStats } from "./stats.ts";
+import { bindQualityMenu, bindViewBeacon, createPlayer, exposeForTests, statsUrl } from "./ui.ts";
+import type { VideoJs } from "./videojs.ts";
+
+const videojs = videojsCore as unknown as VideoJs;
+const HlsWithP2P = HlsJsP2PEngine.injectMixin(Hls);
+type HlsP2P = InstanceType<typeof HlsWithP2P>;
+
+function start(): void {
+  const element = document.getElementById("player");
+  if (!(element instanceof HTMLVideoElement)) return;
+  const config = readP2PConfig(element.dataset);
+  const guard = createP2PSegmentGuard(createSegmentChecker({ loadMap: (fresh) => fetchSegmentHashMap(config.hashesUrl, fresh) }));
+  const counters: ByteCounters = { httpBytes: 0, p2pBytes: 0, uploadedBytes: 0, peers: 0 };
+  // Distinct peers: the same viewer may be connected once per stream (main and audio).
+  const peers = new Map<string, number>();
+  let hls: HlsP2P | null = null;
+  let refreshMenu = () => {};
+
+  registerHlsJsSourceHandler(videojs, {
+    create() {
+      const instance = new HlsWithP2P({
+        // The core's own loads are counted by its chunk events; this counts what hls.js fetches itself.
+        loader: byteCountingLoader((bytes) => (counters.httpBytes += bytes)),
+        p2p: { core: coreConfig(config, (...args) => guard.validateP2PSegment(...args)) },
+      });
+      watchCore(instance);
+      instance.on(Hls.Events.MANIFEST_PARSED, () => refreshMenu());
+      hls = instance;
+      return instance;
+    },
+    onFatal: (code, message) => player.error({ code, message }),
+  });
+
+  function watchCore(instance: HlsP2P): void {
+    const engine = instance.p2pEngine;
+    engine.addEventListener("onChunkDownloaded", (bytes, source) => {
+      if (source === "p2p") counters.p2pBytes += bytes;
+      else counters.httpBytes += bytes;
+    });
+    engine.addEventListener("onChunkUploaded", (bytes) => (counters.uploadedBytes += bytes));
+    engine.addEventListener("onPeerConnect", ({ peerId }) => {
+      peers.set(peerId, (peers.get(peerId) ?? 0) + 1);
+      counters.peers = peers.size;
+    });
+    engine.addEventListener("onPeerClose", ({ peerId }) => {
+      const left = (peers.get(peerId) ?? 1) - 1;
+      if (left > 0) peers.set(peerId, left);
+      else peers.delete(peerId);
+      counters.peers = peers.size;
+    });
+    engine.addEventListener("onSegmentStart", (details) => guard.onSegmentStart(details));
+    engine.addEventListener("onSegmentLoaded", ({ segmentUrl }) => guard.onSegmentDone(segmentUrl));
+    engine.addEventListener("onSegmentError", ({ segment }) => guard.onSegmentDone(segment.url));
+    engine.addEventListener("onSegmentAbort", ({ segment }) => guard.onSegmentDone(segment.url));
+  }
+
+  const created = createPlayer(videojs, {});
+  if (!created) return;
+  const { player, setStatsToggle } = created;
+
+  refreshMenu = bindQualityMenu({
+    heights: () => hls?.levels.map((level) => level.height) ?? [],
+    pin(height) {
+      if (!hls) return;
+      // -1 is hls.js's automatic switching.
+      hls.currentLevel = height === null ? -1 : hls.levels.findIndex((level) => level.height === height);
+    },
+  });
+
+  const rendition = () => {
+    const level = hls && hls.currentLevel >= 0 ? hls.levels[hls.currentLevel] : undefined;
+    return level ? `${level.height}p · ${(level.bitrate / 1e6).toFixed(2)} Mbit/s` : "";
+  };
+  const stats = (): PlayerStats => ({
+    ...counters,
+    badPeers: guard.badPeers.size,
+    rendition: rendition(),
+    bufferAhead: bufferAhead(player.buffered(), player.currentTime()),
+  });
+
+  player.src({ src: config.src, type: "application/x-mpegURL" });
+  setStatsToggle(addStatsOverlay(player, stats, { p2p: true }));
+  bindViewBeacon(player, config.videoId);
+  startStatsReporter({ url: statsUrl(config.videoId), read: () => ({ ...counters }) });
+  exposeForTests(player, stats);
+}
+
+start();
