@@ -21,7 +21,7 @@ import { apiRoutes } from "./api/routes.ts";
 import { videoApiRoutes } from "./videos/api.ts";
 import { videoRoutes } from "./videos/routes.tsx";
 import { createViewCounter } from "./videos/views.ts";
-import { removeExpiredUploads } from "./videos/housekeeping.ts";
+import { removeExpiredUploads, requeueWaitingVideos } from "./videos/housekeeping.ts";
 import { searchRoutes } from "./search/routes.tsx";
 import { createQueues, startWorkers, type WorkerPool } from "./queue/queues.ts";
 import { createTranscodeHandler } from "./videos/transcode-job.ts";
@@ -133,6 +133,7 @@ export async function startServer(config: Config, role: Role = "all"): Promise<R
     p2pStats: createP2PStats(redis, sql, limiter, config.redisPrefix),
   };
   const workers = role === "web" ? null : startJobWorkers(deps);
+  if (workers) await requeueWaitingVideos(deps);
   // Buffered view counts reach PostgreSQL every few seconds; a crash loses at most this window's views.
   const flush = () => Promise.all([deps.views.flush(), deps.p2pStats.flush()]);
   const flusher = setInterval(() => flush().catch((e) => console.error(`counter flush: ${e.message}`)), VIEW_FLUSH_MS);

@@ -180,3 +180,7 @@ export async function quotaUsage(sql: Sql, userId: number): Promise<{ total: num
     GROUP BY u.id`;
   return row!;
 }
+
+export async function listQueuedVideos(sql: Sql): Promise<{ id: number; uuid: string }[]> {
+  return sql<{ id: number; uuid: string }[]>`SELECT id::int AS id, uuid::text AS uuid FROM videos WHERE state = 'queued' ORDER BY id`;
+}

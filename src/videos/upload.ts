@@ -99,6 +99,11 @@ export function parseContentRange(header: string | null): { start: number; end: 
   return start <= end && end < total ? { start, end, total } : null;
 }
 
+/** One job id per video: adding it again while the job exists is a no-op, which makes re-queueing safe. */
+export function transcodeJobId(uuid: string): string {
+  return `transcode-${uuid}`;
+}
+
 export type ChunkResult = { done: false; received: number } | { done: true; video: q.VideoRow };
 
 /** Appends one chunk at the offset the server already holds; a chunk at another offset just learns where to resume. */
@@ -192,10 +197,11 @@ export async function createVideoFromFile(
   const original = deps.layout.original(ids.uuid, extension);
   await mkdir(dirname(original), { recursive: true });
   await rename(path, original);
+  let id: number | null = null;
   try {
-    const id = await deps.sql.begin(async (tx) => {
+    id = await deps.sql.begin(async (tx) => {
       if (options.uploadSessionId) await uq.deleteUploadSession(tx, options.uploadSessionId);
-      const videoId = await q.insertVideo(tx, {
+      return q.insertVideo(tx, {
         ...ids,
         ...details,
         channelId,
@@ -208,12 +214,13 @@ export async function createVideoFromFile(
         fps: probe.video?.fps ?? 0,
         audioOnly: probe.video === null,
       });
-      // Enqueued inside the transaction: if Redis refuses, the row is rolled back and the file removed below.
-      await deps.queues.add("transcode", { videoId }, { jobId: `transcode-${ids.uuid}` });
-      return videoId;
     });
+    // Only after the commit: a worker that took the job earlier would not find the row yet.
+    await deps.queues.add("transcode", { videoId: id }, { jobId: transcodeJobId(ids.uuid) });
     return (await q.findVideo(deps.sql, { id }))!;
   } catch (error) {
+    // Redis refused the job: undo the row too, so nothing waits for a transcode that will never come.
+    if (id !== null) await q.deleteVideoRow(deps.sql, id);
     await rm(original, { force: true });
     throw error;
   }

@@ -193,3 +193,24 @@ describe("abandoned uploads", () => {
     expect((await put(location, clip.slice(100, 200), `bytes 100-199/${clip.byteLength}`)).status).toBe(404);
   });
 });
+
+describe("stranded videos", () => {
+  test("a queued video whose job was lost gets it back at start-up, and requeueing is idempotent", async () => {
+    const { requeueWaitingVideos } = await import("../../src/videos/housekeeping.ts");
+    const location = (await start(clip.byteLength)).headers.get("location")!;
+    const { video } = await (await put(location, clip, `bytes 0-${clip.byteLength - 1}/${clip.byteLength}`)).json();
+    const queue = new Queue("transcode", { connection: connectionFromUrl(t.config.redisUrl), prefix: `${t.config.redisPrefix}bull` });
+    try {
+      // As if the process had died between the commit and the enqueue.
+      await (await queue.getJob(`transcode-${video.uuid}`))!.remove();
+      expect(await queue.getJob(`transcode-${video.uuid}`)).toBeUndefined();
+      expect(await requeueWaitingVideos(t.deps)).toBeGreaterThanOrEqual(1);
+      expect((await queue.getJob(`transcode-${video.uuid}`))?.data).toEqual({ videoId: video.id });
+      const before = await queue.getJobCounts("wait");
+      await requeueWaitingVideos(t.deps);
+      expect(await queue.getJobCounts("wait")).toEqual(before);
+    } finally {
+      await queue.close();
+    }
+  });
+});
