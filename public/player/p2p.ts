@@ -46,9 +46,10 @@ function start(): void {
 
   function watchCore(instance: HlsP2P): void {
     const engine = instance.p2pEngine;
+    // HTTP bytes count as they arrive (the origin sent them whatever happens next); peers' bytes only once their
+    // segment passed the hash check, so a peer sending bad data never shows up as P2P delivery.
     engine.addEventListener("onChunkDownloaded", (bytes, source) => {
-      if (source === "p2p") counters.p2pBytes += bytes;
-      else counters.httpBytes += bytes;
+      if (source === "http") counters.httpBytes += bytes;
     });
     engine.addEventListener("onChunkUploaded", (bytes) => (counters.uploadedBytes += bytes));
     engine.addEventListener("onPeerConnect", ({ peerId }) => {
@@ -62,7 +63,10 @@ function start(): void {
       counters.peers = peers.size;
     });
     engine.addEventListener("onSegmentStart", (details) => guard.onSegmentStart(details));
-    engine.addEventListener("onSegmentLoaded", ({ segmentUrl }) => guard.onSegmentDone(segmentUrl));
+    engine.addEventListener("onSegmentLoaded", ({ segmentUrl, bytesLength, downloadSource }) => {
+      if (downloadSource === "p2p") counters.p2pBytes += bytesLength;
+      guard.onSegmentDone(segmentUrl);
+    });
     engine.addEventListener("onSegmentError", ({ segment }) => guard.onSegmentDone(segment.url));
     engine.addEventListener("onSegmentAbort", ({ segment }) => guard.onSegmentDone(segment.url));
   }
