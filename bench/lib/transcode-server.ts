@@ -2,26 +2,10 @@
  * Server side of the transcoding benchmark: a real `tubelet serve` process on a throw-away instance, a user with
  * an OAuth token, a one-shot upload through the PeerTube-compatible API, and polling until the video is published.
  */
-import { existsSync, readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 import type { Cleanup } from "./cleanup.ts";
 import { freePort, spawnServer, waitForOk, type ServerProcess } from "./process.ts";
-import { BINARY, PROJECT_ROOT, type BenchInstance } from "./tubelet.ts";
-
-/** What `bun run build` reads; the binary is used only when it is newer than all of it. */
-const BUILD_INPUTS = ["src", "views", "migrations", "public", "scripts/build.ts", "package.json", "bun.lock"];
-
-function newestMtime(path: string): number {
-  if (!existsSync(path)) return 0;
-  const stat = statSync(path);
-  if (!stat.isDirectory()) return stat.mtimeMs;
-  let newest = stat.mtimeMs;
-  for (const entry of readdirSync(path)) {
-    if (entry === "build" && path.endsWith("public")) continue; // written by the build itself
-    newest = Math.max(newest, newestMtime(join(path, entry)));
-  }
-  return newest;
-}
+import { BINARY, PROJECT_ROOT, binaryIsFresh, type BenchInstance } from "./tubelet.ts";
 
 /**
  * The command that runs tubelet: dist/tubelet when it is present and fresh, else `bun src/main.ts`. The
@@ -29,10 +13,8 @@ function newestMtime(path: string): number {
  * and `bun src/main.ts` runs the same code on the same runtime.
  */
 export function tubeletCommand(dataDir: string): { argv: string[]; cwd: string; label: string } {
-  const built = existsSync(BINARY) ? statSync(BINARY).mtimeMs : 0;
-  const sources = Math.max(...BUILD_INPUTS.map((input) => newestMtime(join(PROJECT_ROOT, input))));
   // The binary runs from the data folder, so a tubelet.toml lying in the project cannot change what is measured.
-  if (built >= sources) return { argv: [BINARY], cwd: dataDir, label: "dist/tubelet" };
+  if (binaryIsFresh()) return { argv: [BINARY], cwd: dataDir, label: "dist/tubelet" };
   // Bun takes the JSX settings from the project's tsconfig.json, found from the working directory.
   return { argv: [process.execPath, join(PROJECT_ROOT, "src", "main.ts")], cwd: PROJECT_ROOT, label: "bun src/main.ts" };
 }

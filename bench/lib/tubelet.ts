@@ -29,12 +29,16 @@ function newestMtime(path: string): number {
   return newest;
 }
 
+/** True when dist/tubelet exists and is newer than everything it is built from. */
+export function binaryIsFresh(): boolean {
+  const built = existsSync(BINARY) ? statSync(BINARY).mtimeMs : 0;
+  return built >= Math.max(...BUILD_INPUTS.map((input) => newestMtime(join(PROJECT_ROOT, input))));
+}
+
 /** Builds dist/tubelet when it is missing or older than any of its sources, so we never measure stale code. */
 export async function ensureBinary(): Promise<string> {
-  const built = existsSync(BINARY) ? statSync(BINARY).mtimeMs : 0;
-  const sources = Math.max(...BUILD_INPUTS.map((input) => newestMtime(join(PROJECT_ROOT, input))));
-  if (built < sources) {
-    console.log(built ? "bench: dist/tubelet is older than its sources; rebuilding" : "bench: dist/tubelet is missing; building");
+  if (!binaryIsFresh()) {
+    console.log(existsSync(BINARY) ? "bench: dist/tubelet is older than its sources; rebuilding" : "bench: dist/tubelet is missing; building");
     await runOrThrow("bun run build", [process.execPath, "run", "build"], { cwd: PROJECT_ROOT });
   }
   return BINARY;

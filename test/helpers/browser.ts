@@ -12,7 +12,8 @@ import { createTestDatabase, uniqueName, type TestDatabase } from "./db.ts";
 export const CHROMIUM_PATH = process.env.TUBELET_CHROMIUM ?? "/usr/bin/chromium";
 
 // No GPU, no QUIC, no background traffic to Google: the browser only talks to the server under test.
-const CHROMIUM_ARGS = [
+/** Flags for headless Debian chromium on a closed network; other launchers add to these. */
+export const CHROMIUM_ARGS = [
   "--headless",
   "--no-sandbox",
   "--disable-gpu",

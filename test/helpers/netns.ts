@@ -28,7 +28,7 @@ import { createLayout } from "../../src/storage/layout.ts";
 import { transcodeToHlsLadder } from "../../src/transcoding/vod.ts";
 import { newVideoIds } from "../../src/videos/ids.ts";
 import { insertVideo, markPublished } from "../../src/videos/queries.ts";
-import { CHROMIUM_PATH, startE2eServer, type E2eServer } from "./browser.ts";
+import { CHROMIUM_ARGS, CHROMIUM_PATH, startE2eServer, type E2eServer } from "./browser.ts";
 import { makeClip } from "./media.ts";
 import { freePort, run } from "./processes.ts";
 
@@ -119,15 +119,8 @@ export async function createTestNetwork(): Promise<TestNetwork> {
 // The flags of test/helpers/browser.ts, plus: host candidates as plain addresses rather than mDNS names (nothing
 // answers mDNS in the namespace; real viewers on different machines use STUN instead), and no throttling of
 // timers or renderers in pages that are not in front, since several viewers play at once.
-const CHROMIUM_ARGS = [
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-quic",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-  "--autoplay-policy=no-user-gesture-required",
+const NETNS_CHROMIUM_ARGS = [
+  ...CHROMIUM_ARGS,
   "--disable-features=WebRtcHideLocalIpsWithMdns",
   "--disable-background-timer-throttling",
   "--disable-renderer-backgrounding",
@@ -136,7 +129,7 @@ const CHROMIUM_ARGS = [
 
 /** One headless Chromium inside the namespace; each viewer gets its own context (cookies, cache, storage). */
 export async function launchBrowserInNetwork(network: TestNetwork): Promise<Browser> {
-  return chromium.launch({ executablePath: network.chromiumWrapper, args: CHROMIUM_ARGS, headless: true });
+  return chromium.launch({ executablePath: network.chromiumWrapper, args: NETNS_CHROMIUM_ARGS, headless: true });
 }
 
 /** A fresh viewer: its own context, a cookie the proxy turns into its own client address, and optional cookies. */
