@@ -8,6 +8,8 @@ import { listChannelsOfOwner } from "../channels/queries.ts";
 import { videoUrls } from "../storage/layout.ts";
 import { UploadPage } from "../../views/pages/upload.tsx";
 import { WatchPage, type WatchView } from "../../views/pages/watch.tsx";
+import { EmbedPage } from "../../views/pages/embed.tsx";
+import type { Config } from "../config.ts";
 import { EditVideoPage } from "../../views/pages/video-edit.tsx";
 import { CATEGORIES, LANGUAGES, formatBytes } from "./metadata.ts";
 import type { VideoRow } from "./queries.ts";
@@ -29,6 +31,17 @@ export function toWatchView(v: VideoRow): WatchView {
     downloadUrl: v.downloadEnabled && !v.audioOnly ? urls.download : null,
     hashesUrl: urls.hashes,
     swarmId: swarmIdForVideo(v.uuid),
+  };
+}
+
+/** The watch view plus what the players need: the instance's tracker, STUN servers and P2P settings. */
+function playerView(video: VideoRow, config: Config): WatchView {
+  return {
+    ...toWatchView(video),
+    // The instance's own tracker, ws: or wss: like the page's http: or https:.
+    trackers: [`${config.publicUrl.replace(/^http/, "ws")}${TRACKER_PATH}`],
+    stunServers: config.p2p.stunServers,
+    p2pSettings: config.p2p.player,
   };
 }
 
@@ -77,19 +90,21 @@ export function videoRoutes(context: ReturnType<typeof contextPlugin>, deps: Vid
     .get("/w/:id", async ({ params, user, page, cookie }) => {
       const video = await findVisibleVideo(deps, params.id, user);
       if (!video) throw notFound("This video does not exist, or you are not allowed to see it.");
-      const { p2p } = deps.config;
       // Decided on the server, so a viewer who has not accepted P2P never downloads the P2P bundle.
-      const mode = playerMode(p2p.defaultMode, user?.p2pPreference ?? null, cookie[P2P_COOKIE]?.value as string | undefined);
-      const view = {
-        ...toWatchView(video),
-        // The instance's own tracker, ws: or wss: like the page's http: or https:.
-        trackers: [`${deps.config.publicUrl.replace(/^http/, "ws")}${TRACKER_PATH}`],
-        stunServers: p2p.stunServers,
-        p2pSettings: p2p.player,
-      };
+      const mode = playerMode(deps.config.p2p.defaultMode, user?.p2pPreference ?? null, cookie[P2P_COOKIE]?.value as string | undefined);
       return (
-        <WatchPage page={page} video={view} canManage={canManage(video, user)} publicUrl={deps.config.publicUrl} p2p={mode.p2p} p2pNotice={mode.notice} />
+        <WatchPage page={page} video={playerView(video, deps.config)} canManage={canManage(video, user)} publicUrl={deps.config.publicUrl} p2p={mode.p2p} p2pNotice={mode.notice} />
       );
+    })
+    .get("/videos/embed/:id", async ({ params, user, page, cookie, set }) => {
+      const video = await findVisibleVideo(deps, params.id, user);
+      if (!video || video.state !== "published") throw notFound("This video does not exist, or you are not allowed to see it.");
+      // An embed shows no consent notice, so P2P only runs for viewers who already said yes.
+      const mode = playerMode(deps.config.p2p.defaultMode, user?.p2pPreference ?? null, cookie[P2P_COOKIE]?.value as string | undefined);
+      // Other sites may frame this page, and only this one.
+      set.headers["content-security-policy"] = set.headers["content-security-policy"]!.replace("frame-ancestors 'none'", "frame-ancestors *");
+      delete set.headers["x-frame-options"];
+      return <EmbedPage page={page} video={playerView(video, deps.config)} p2p={mode.p2p && mode.notice === null} />;
     })
     .get("/w/:id/events", async ({ params, user, request }) => {
       const video = await videoForChange(deps, requireUser(user), params.id);

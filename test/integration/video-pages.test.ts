@@ -192,3 +192,20 @@ describe("search", () => {
     expect(empty.html).toContain("Type words from a title");
   });
 });
+
+describe("embed", () => {
+  test("the embed page holds only the player and may be framed by other sites; hidden videos are not embeddable", async () => {
+    const { shortId } = (await t.db.sql`SELECT short_id FROM videos WHERE name = 'Doomed film'`)[0]! as { shortId: string };
+    const res = await t.client().page(`/videos/embed/${shortId}`);
+    expect(res.status).toBe(200);
+    expect(res.html).toContain('id="player"');
+    expect(res.html).not.toContain('class="header"');
+    expect(res.response.headers.get("x-frame-options")).toBeNull();
+    expect(res.response.headers.get("content-security-policy")).toContain("frame-ancestors *");
+    // Every other page still refuses to be framed.
+    const watch = await t.client().page(`/w/${shortId}`);
+    expect(watch.response.headers.get("x-frame-options")).toBe("DENY");
+    expect(watch.response.headers.get("content-security-policy")).toContain("frame-ancestors 'none'");
+    expect((await t.client().page(`/videos/embed/${privateVideo.shortUUID}`)).status).toBe(404);
+  });
+});

@@ -121,7 +121,8 @@ export function WatchPage({ page, video, canManage, publicUrl, p2p = false, p2pN
   );
 }
 
-function Player({ video }: { video: WatchView }) {
+/** The player box, shared by the watch page and the embed page. */
+export function Player({ video }: { video: WatchView }) {
   return (
     <div class="player-box" style={`aspect-ratio: ${video.audioOnly || !video.height ? "16 / 9" : `${video.width} / ${video.height}`}`}>
       <video
