@@ -31,14 +31,23 @@ import { createP2PStats } from "./p2p/stats.ts";
 import { p2pRoutes } from "./p2p/routes.tsx";
 
 // Alpine evaluates x- attributes with new Function, hence 'unsafe-eval'; no inline scripts are allowed.
+const CONTENT_POLICY =
+  "default-src 'self'; script-src 'self' 'unsafe-eval'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; " +
+  "media-src 'self' blob:; connect-src 'self'; worker-src 'self' blob:; font-src 'self' data:; base-uri 'self'; form-action 'self'";
+
 const SECURITY_HEADERS = {
-  "content-security-policy":
-    "default-src 'self'; script-src 'self' 'unsafe-eval'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; " +
-    "media-src 'self' blob:; connect-src 'self'; worker-src 'self' blob:; font-src 'self' data:; frame-ancestors 'none'; " +
-    "base-uri 'self'; form-action 'self'",
+  "content-security-policy": `${CONTENT_POLICY}; frame-ancestors 'none'`,
   "x-content-type-options": "nosniff",
   "referrer-policy": "strict-origin-when-cross-origin",
   "x-frame-options": "DENY",
+};
+
+/** The embed page is the one page other sites may put in a frame. */
+const EMBED_PREFIX = "/videos/embed/";
+const EMBED_SECURITY_HEADERS = {
+  "content-security-policy": `${CONTENT_POLICY}; frame-ancestors *`,
+  "x-content-type-options": "nosniff",
+  "referrer-policy": "strict-origin-when-cross-origin",
 };
 
 /** The largest body a path accepts: uploads and avatars have their own limits, everything else a small one. */
@@ -63,7 +72,7 @@ function bodyLimit(config: Config) {
     if (length > limit) {
       throw new HttpError(413, `The request body is ${length} bytes; the limit here is ${limit} bytes.`);
     }
-    Object.assign(set.headers, SECURITY_HEADERS);
+    Object.assign(set.headers, pathname.startsWith(EMBED_PREFIX) ? EMBED_SECURITY_HEADERS : SECURITY_HEADERS);
   });
 }
 

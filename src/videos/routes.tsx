@@ -45,6 +45,12 @@ function playerView(video: VideoRow, config: Config): WatchView {
   };
 }
 
+/** Decided on the server, so a viewer who has not accepted P2P never downloads the P2P bundle. */
+function viewerPlayerMode(config: Config, user: { p2pPreference: "on" | "off" | null } | null, cookie: Record<string, { value?: unknown } | undefined>) {
+  const choice = cookie[P2P_COOKIE]?.value;
+  return playerMode(config.p2p.defaultMode, user?.p2pPreference ?? null, typeof choice === "string" ? choice : undefined);
+}
+
 /** How often the status stream looks at the row; only uploaders keep one open, for a few minutes. */
 const STATUS_POLL_MS = 1000;
 
@@ -90,20 +96,16 @@ export function videoRoutes(context: ReturnType<typeof contextPlugin>, deps: Vid
     .get("/w/:id", async ({ params, user, page, cookie }) => {
       const video = await findVisibleVideo(deps, params.id, user);
       if (!video) throw notFound("This video does not exist, or you are not allowed to see it.");
-      // Decided on the server, so a viewer who has not accepted P2P never downloads the P2P bundle.
-      const mode = playerMode(deps.config.p2p.defaultMode, user?.p2pPreference ?? null, cookie[P2P_COOKIE]?.value as string | undefined);
+      const mode = viewerPlayerMode(deps.config, user, cookie);
       return (
         <WatchPage page={page} video={playerView(video, deps.config)} canManage={canManage(video, user)} publicUrl={deps.config.publicUrl} p2p={mode.p2p} p2pNotice={mode.notice} />
       );
     })
-    .get("/videos/embed/:id", async ({ params, user, page, cookie, set }) => {
+    .get("/videos/embed/:id", async ({ params, user, page, cookie }) => {
       const video = await findVisibleVideo(deps, params.id, user);
       if (!video || video.state !== "published") throw notFound("This video does not exist, or you are not allowed to see it.");
       // An embed shows no consent notice, so P2P only runs for viewers who already said yes.
-      const mode = playerMode(deps.config.p2p.defaultMode, user?.p2pPreference ?? null, cookie[P2P_COOKIE]?.value as string | undefined);
-      // Other sites may frame this page, and only this one.
-      set.headers["content-security-policy"] = set.headers["content-security-policy"]!.replace("frame-ancestors 'none'", "frame-ancestors *");
-      delete set.headers["x-frame-options"];
+      const mode = viewerPlayerMode(deps.config, user, cookie);
       return <EmbedPage page={page} video={playerView(video, deps.config)} p2p={mode.p2p && mode.notice === null} />;
     })
     .get("/w/:id/events", async ({ params, user, request }) => {
