@@ -6,6 +6,34 @@
   const csrf = document.querySelector('meta[name="csrf-token"]')?.content ?? "";
   const $ = (id) => document.getElementById(id);
 
+  // The page passes its texts, in its language, as JSON in data-messages; these English ones are the fallback.
+  const ENGLISH = {
+    starting: "Starting…",
+    progress: "Uploaded {done} of {total}",
+    complete: "Upload complete. Waiting to be processed…",
+    cancelled: "Upload cancelled.",
+    watchIt: "Watch it",
+    chooseFile: "Choose a file to upload.",
+    tooLarge: "This file is {size}; the largest file accepted here is {max}.",
+    connectionFailing: "The connection keeps failing; try again later.",
+    serverAnswered: "The server answered {status}.",
+    queued: "Waiting to be processed",
+    transcoding: "Processing: {progress}%",
+    published: "Published.",
+    failed: "Processing failed: {reason}",
+    unknownReason: "unknown reason",
+  };
+  function readMessages() {
+    const el = document.querySelector("[data-messages]");
+    try {
+      return { ...ENGLISH, ...JSON.parse(el?.dataset.messages || "{}") };
+    } catch {
+      return ENGLISH;
+    }
+  }
+  const MESSAGES = readMessages();
+  const msg = (name, params = {}) => MESSAGES[name].replace(/\{(\w+)\}/g, (whole, key) => (key in params ? String(params[key]) : whole));
+
   function humanBytes(n) {
     const units = ["bytes", "KB", "MB", "GB", "TB"];
     let i = 0;
@@ -16,9 +44,9 @@
   async function problem(response) {
     try {
       const body = await response.json();
-      return { detail: body.detail || `The server answered ${response.status}.`, fields: body["invalid-params"] || {} };
+      return { detail: body.detail || msg("serverAnswered", { status: response.status }), fields: body["invalid-params"] || {} };
     } catch {
-      return { detail: `The server answered ${response.status}.`, fields: {} };
+      return { detail: msg("serverAnswered", { status: response.status }), fields: {} };
     }
   }
 
@@ -34,10 +62,10 @@
   }
 
   function statusText(s) {
-    if (s.state === "queued") return "Waiting to be processed…";
-    if (s.state === "transcoding") return `Processing: ${s.progress}%`;
-    if (s.state === "published") return "Published.";
-    return `Processing failed: ${s.reason || "unknown reason"}`;
+    if (s.state === "queued") return msg("queued");
+    if (s.state === "transcoding") return msg("transcoding", { progress: s.progress });
+    if (s.state === "published") return msg("published");
+    return msg("failed", { reason: s.reason || msg("unknownReason") });
   }
 
   const watching = document.querySelector("progress[data-events]");
@@ -74,6 +102,7 @@
       tags: String(data.get("tags") || "").split(",").map((t) => t.trim()).filter(Boolean),
       commentsEnabled: data.get("commentsEnabled") === "on",
       downloadEnabled: data.get("downloadEnabled") === "on",
+      nsfw: data.get("nsfw") === "on",
       filename: file.name,
     };
   }
@@ -92,7 +121,7 @@
         });
       } catch {
         // The network dropped: ask the server what it holds, then go on from there.
-        if (++failures > 8) throw new Error("The connection keeps failing; try again later.");
+        if (++failures > 8) throw new Error(msg("connectionFailing"));
         await new Promise((r) => setTimeout(r, 1000 * failures));
         const status = await fetch(location_, { method: "PUT", headers: { "content-range": `bytes */${file.size}`, "x-csrf-token": csrf } }).catch(() => null);
         const range = status?.headers.get("range");
@@ -104,7 +133,7 @@
         offset = range ? Number(range.split("-")[1]) + 1 : 0;
         failures = 0;
         $("upload-bar").value = Math.floor((offset / file.size) * 100);
-        $("upload-status").textContent = `Uploaded ${humanBytes(offset)} of ${humanBytes(file.size)}`;
+        $("upload-status").textContent = msg("progress", { done: humanBytes(offset), total: humanBytes(file.size) });
         continue;
       }
       if (!response.ok) throw Object.assign(new Error("refused"), { response });
@@ -118,15 +147,15 @@
     const file = $("f-file").files[0];
     $("upload-error").textContent = "";
     $("f-file-error").textContent = "";
-    if (!file) { $("f-file-error").textContent = "Choose a file to upload."; return; }
+    if (!file) { $("f-file-error").textContent = msg("chooseFile"); return; }
     if (file.size > Number(form.dataset.maxBytes)) {
-      $("f-file-error").textContent = `This file is ${humanBytes(file.size)}; the largest file accepted here is ${humanBytes(Number(form.dataset.maxBytes))}.`;
+      $("f-file-error").textContent = msg("tooLarge", { size: humanBytes(file.size), max: humanBytes(Number(form.dataset.maxBytes)) });
       return;
     }
     cancelled = false;
     $("upload-button").disabled = true;
     $("upload-progress").hidden = false;
-    $("upload-status").textContent = "Starting…";
+    $("upload-status").textContent = msg("starting");
     try {
       const start = await fetch("/api/v1/videos/upload-resumable", {
         method: "POST",
@@ -140,14 +169,14 @@
       $("upload-bar").value = 100;
       $("upload-cancel").hidden = true;
       $("upload-button").hidden = true;
-      $("upload-status").textContent = "Upload complete. Waiting to be processed…";
+      $("upload-status").textContent = msg("complete");
       followStatus(`/w/${video.shortUUID}/events`, (s) => {
         $("upload-bar").value = s.state === "published" ? 100 : s.progress;
         $("upload-status").textContent = statusText(s);
         if (s.state === "published") {
           const link = document.createElement("a");
           link.href = `/w/${video.shortUUID}`;
-          link.textContent = " Watch it";
+          link.textContent = ` ${msg("watchIt")}`;
           link.id = "watch-link";
           $("upload-status").append(link);
         }
@@ -170,7 +199,7 @@
     if (location_) await fetch(location_, { method: "DELETE", headers: { "x-csrf-token": csrf } }).catch(() => {});
     $("upload-progress").hidden = true;
     $("upload-button").disabled = false;
-    $("upload-error").textContent = "Upload cancelled.";
+    $("upload-error").textContent = msg("cancelled");
   });
 
   const drop = $("drop");

@@ -2,11 +2,13 @@
  * Builds the browser bundles into public/build/ (gitignored), where src/http/assets.ts embeds them:
  *   player-http.js  video.js with VHS, for viewers without P2P (no WebRTC code at all)
  *   player-p2p.js   video.js core + hls.js + P2P Media Loader
+ * and, run as a script, the site's stylesheet and scripts (scripts/build-site-assets.ts).
  * Skipped when every bundle is newer than every input, so start and test runs pay nothing when
  * nothing changed. `--force` rebuilds anyway.
  */
 import { readdir, stat } from "node:fs/promises";
 import { join } from "node:path";
+import { buildSiteAssets } from "./build-site-assets.ts";
 
 const ROOT = join(import.meta.dir, "..");
 const OUT_DIR = join(ROOT, "public", "build");
@@ -76,6 +78,7 @@ function kb(bytes: number): string {
 if (import.meta.main) {
   try {
     await buildAssets({ force: process.argv.includes("--force") });
+    await buildSiteAssets({ force: process.argv.includes("--force") });
   } catch (error) {
     console.error((error as Error).message);
     process.exit(1);

@@ -1,10 +1,12 @@
 /** Builds the single executable dist/tubelet; views, migrations and assets are embedded by their imports. */
 import { $ } from "bun";
 import { buildAssets } from "./build-assets.ts";
+import { buildSiteAssets } from "./build-site-assets.ts";
 
 const outfile = process.argv[2] ?? "dist/tubelet";
 // The browser bundles first: src/http/assets.ts embeds them from public/build/.
 await buildAssets();
+await buildSiteAssets();
 const started = performance.now();
 const result = await Bun.build({
   entrypoints: ["src/main.ts"],

@@ -100,7 +100,11 @@ missing=()
 { has ffmpeg && has ffprobe; } || missing+=(ffmpeg)
 has caddy || missing+=(caddy)
 [ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || missing+=(fonts-dejavu-core)
-if $with_test; then [ -x /usr/bin/chromium ] || missing+=(chromium); fi
+if $with_test; then
+  [ -x /usr/bin/chromium ] || missing+=(chromium)
+  # Japanese pages in the e2e screenshots need a font with kana and kanji (12 MB; browsers of real users have one).
+  [ -d /usr/share/fonts/opentype/ipafont-gothic ] || missing+=(fonts-ipafont-gothic)
+fi
 if $with_bench; then has wrk || missing+=(wrk); fi
 # A PostgreSQL or Redis that already answers (a CI service, another host) is used as it is.
 if is_local "$DB_HOST" && ! port_open "$DB_HOST" "$DB_PORT" && ! has pg_ctlcluster; then missing+=(postgresql); fi

@@ -24,6 +24,8 @@ export interface Config {
   readonly maxAvatarBytes: number;
   /** Behind a reverse proxy (Caddy): take the client address from the last X-Forwarded-For hop. */
   readonly trustProxy: boolean;
+  /** How long a public listing (home, browse, search) may be reused for other visitors, in ms; 0 turns reuse off. */
+  readonly listingCacheMs: number;
   readonly videos: VideoConfig;
   readonly p2p: P2pConfig;
 }
@@ -153,6 +155,7 @@ export function parseConfig(env: Env): Config {
     maxBodyBytes: integer(env, "TUBELET_MAX_BODY_BYTES", 1_048_576, 1024, 1 << 30, "1048576"),
     maxAvatarBytes: integer(env, "TUBELET_MAX_AVATAR_BYTES", 4 * 1_048_576, 1024, 1 << 30, "4194304"),
     trustProxy: oneOf(env, "TUBELET_TRUST_PROXY", "false", ["false", "true"]) === "true",
+    listingCacheMs: integer(env, "TUBELET_LISTING_CACHE_MS", 1000, 0, 60_000, "1000"),
     videos: parseVideoConfig(env),
     p2p: parseP2pConfig(env),
   });

@@ -12,6 +12,8 @@ import { contextPlugin, type AppDeps } from "./http/context.ts";
 import { errorHandler } from "./http/error-handler.tsx";
 import { HttpError } from "./http/errors.ts";
 import { createRateLimiter } from "./http/rate-limit.ts";
+import { createVisitorPages } from "./http/visitor-pages.ts";
+import { createMicroCache } from "./http/micro-cache.ts";
 import { staticRoutes } from "./http/static-routes.ts";
 import { homeRoutes } from "./home/routes.tsx";
 import { accountRoutes } from "./accounts/routes.tsx";
@@ -29,6 +31,14 @@ import { createLayout } from "./storage/layout.ts";
 import { createTracker, type TrackerSocket } from "./p2p/tracker.ts";
 import { createP2PStats } from "./p2p/stats.ts";
 import { p2pRoutes } from "./p2p/routes.tsx";
+import { browseRoutes } from "./browse/routes.tsx";
+import { commentRoutes } from "./comments/routes.tsx";
+import { ratingRoutes } from "./ratings/routes.tsx";
+import { subscriptionRoutes } from "./subscriptions/routes.tsx";
+import { notificationRoutes } from "./notifications/routes.tsx";
+import { playlistRoutes } from "./playlists/routes.tsx";
+import { feedRoutes } from "./feeds/routes.ts";
+import { settingsRoutes } from "./settings/routes.tsx";
 
 // Alpine evaluates x- attributes with new Function, hence 'unsafe-eval'; no inline scripts are allowed.
 const CONTENT_POLICY =
@@ -55,7 +65,7 @@ export function bodyLimitFor(pathname: string, config: Config): number {
   if (pathname === "/api/v1/videos/upload" || pathname === "/api/v1/videos/upload-resumable") {
     return config.videos.maxUploadBytes + 1_048_576; // room for the multipart envelope and fields
   }
-  if (pathname.endsWith("/avatar")) return config.maxAvatarBytes + 65_536;
+  if (pathname.endsWith("/avatar") || pathname.endsWith("/avatar/pick")) return config.maxAvatarBytes + 65_536;
   return config.maxBodyBytes;
 }
 
@@ -90,6 +100,14 @@ export function createApp(deps: AppDeps) {
     .use(videoRoutes(context, deps))
     .use(searchRoutes(context))
     .use(p2pRoutes(context))
+    .use(browseRoutes(context))
+    .use(commentRoutes(context))
+    .use(ratingRoutes(context))
+    .use(subscriptionRoutes(context))
+    .use(notificationRoutes(context))
+    .use(playlistRoutes(context))
+    .use(feedRoutes(context))
+    .use(settingsRoutes(context))
     .use(channelApiRoutes(context))
     .use(videoApiRoutes(context, deps))
     .use(apiRoutes(context));
@@ -103,6 +121,10 @@ export interface Running {
 export type Role = "web" | "worker" | "all";
 
 const VIEW_FLUSH_MS = 5000;
+/** Longer than the 25 s between keep-alives of every event stream. */
+const SSE_IDLE_SECONDS = 60;
+/** Distinct listings (page × filters × preferences) kept at once; each holds at most a page of rows. */
+export const LISTING_CACHE_ENTRIES = 1000;
 const HOUSEKEEPING_MS = 10 * 60_000;
 
 /** Starts the in-process job workers: transcoding for now. */
@@ -130,16 +152,23 @@ export async function startServer(config: Config, role: Role = "all"): Promise<R
     throw error;
   }
   const limiter = createRateLimiter(redis, config.redisPrefix);
+  const listings = createMicroCache<unknown>({ ttlMs: config.listingCacheMs, maxEntries: LISTING_CACHE_ENTRIES });
+  const layout = createLayout(config.dataDir);
+  // The tracker shares the web port; a worker-only process has none, and no page to tell about swarms.
+  const tracker = role === "worker" ? null : createTracker({ sql, layout, config });
   const deps: AppDeps = {
     config,
     sql,
     redis,
     limiter,
-    assets: await loadAssets(),
+    assets: await loadAssets({ brotli: true }),
     queues: createQueues(config.redisUrl, config.redisPrefix),
-    layout: createLayout(config.dataDir),
+    layout,
     views: createViewCounter(redis, sql, config.redisPrefix),
     p2pStats: createP2PStats(redis, sql, limiter, config.redisPrefix),
+    listings,
+    visitorPages: createVisitorPages(listings),
+    swarmPeers: (uuid) => tracker?.peersOf(uuid) ?? 0,
   };
   const workers = role === "web" ? null : startJobWorkers(deps);
   if (workers) await requeueWaitingVideos(deps);
@@ -156,14 +185,16 @@ export async function startServer(config: Config, role: Role = "all"): Promise<R
     await sql.end({ timeout: 2 });
     redis.disconnect();
   };
-  if (role === "worker") return { url: "", stop: closeAll };
+  if (role === "worker" || !tracker) return { url: "", stop: closeAll };
   const app = createApp(deps).compile();
-  const tracker = createTracker(deps);
   let server: ReturnType<typeof Bun.serve<TrackerSocket>>;
   try {
     server = Bun.serve({
       port: config.port,
       hostname: config.host,
+      // Server-Sent Events (the bell, upload progress) send a keep-alive at least every 25 s; Bun's default of 10 s
+      // would cut them between two.
+      idleTimeout: SSE_IDLE_SECONDS,
       maxRequestBodySize: Math.max(config.maxBodyBytes, config.maxAvatarBytes + 65_536, config.videos.maxUploadBytes + 1_048_576),
       // The tracker's WebSocket shares the port; every other request goes to the app.
       fetch: (request, bunServer) => {

@@ -1,3 +1,5 @@
+import type { I18n, Locale, MessageKey, Params } from "../src/i18n/i18n.ts";
+
 /** What every page needs besides its own props: who is looking, the CSRF token, asset URLs. */
 
 export interface Viewer {
@@ -6,12 +8,16 @@ export interface Viewer {
   readonly displayName: string;
   readonly role: "user" | "admin";
   readonly avatarUrl: string | null;
+  readonly unreadNotifications: number;
+  readonly sensitivePolicy: "show" | "blur" | "hide";
 }
 
 export interface AssetUrls {
   readonly css: string;
   readonly htmx: string;
   readonly alpine: string;
+  /** The features' small scripts (bell, suggestions, comments, playlists, share), one file. */
+  readonly appJs: string;
   /** The HTTP-only player (video.js with VHS): never loads WebRTC code. */
   readonly playerHttp: string;
   /** The P2P player (video.js core, hls.js, P2P Media Loader), for viewers who accepted P2P. */
@@ -30,4 +36,10 @@ export interface PageContext {
   /** The path being rendered, for "log in and come back" links. */
   readonly path: string;
   readonly query?: string;
+  /** The page's language, from the person's setting, the language cookie or Accept-Language. */
+  readonly locale: Locale;
+  /** Translates a catalog key in the page's language. */
+  readonly t: (key: MessageKey, params?: Params) => string;
+  /** Localized numbers, dates and ages. */
+  readonly i18n: I18n;
 }

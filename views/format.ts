@@ -1,4 +1,5 @@
-/** Formatting for views: durations, ages and counts. Pure: the current time comes in as an argument. */
+/** Formatting for views: durations, language names and messages with markup inside. Pure: no clock, no globals. */
+import type { Locale } from "../src/i18n/i18n.ts";
 
 /** 75 → "1:15", 3725 → "1:02:05". */
 export function formatDuration(seconds: number): string {
@@ -9,26 +10,23 @@ export function formatDuration(seconds: number): string {
   return h > 0 ? `${h}:${String(m).padStart(2, "0")}:${s}` : `${m}:${s}`;
 }
 
-const UNITS: [number, string][] = [
-  [365 * 86_400, "year"],
-  [30 * 86_400, "month"],
-  [7 * 86_400, "week"],
-  [86_400, "day"],
-  [3600, "hour"],
-  [60, "minute"],
-];
+/** Stands for the part of a message the view renders as markup (a link, a name in <strong>). */
+export const SLOT = "\u0000";
 
-/** "3 days ago", "just now". */
-export function formatAge(date: Date, now: Date): string {
-  const seconds = Math.max(0, (now.getTime() - date.getTime()) / 1000);
-  for (const [size, unit] of UNITS) {
-    const n = Math.floor(seconds / size);
-    if (n >= 1) return `${n} ${unit}${n > 1 ? "s" : ""} ago`;
-  }
-  return "just now";
+/**
+ * The text before and after SLOT in a translated message, so the view can put an element between them:
+ * word order differs between languages ("By {owner}" / "運営: {owner}", "Joined {date}" / "{date}に参加").
+ */
+export function aroundSlot(message: string): [string, string] {
+  const at = message.indexOf(SLOT);
+  return at < 0 ? [message, ""] : [message.slice(0, at), message.slice(at + SLOT.length)];
 }
 
-/** 1234 → "1,234 views"; 1 → "1 view". */
-export function formatViews(views: number): string {
-  return `${views.toLocaleString("en")} view${views === 1 ? "" : "s"}`;
+/** A language's name in the page's language: ("ja", "en") → "Japanese", ("ja", "ja") → "日本語". */
+export function languageName(code: string, locale: Locale, fallback: string = code): string {
+  try {
+    return new Intl.DisplayNames(locale, { type: "language" }).of(code) ?? fallback;
+  } catch {
+    return fallback;
+  }
 }

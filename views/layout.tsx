@@ -2,6 +2,12 @@
 import type { Children } from "@kitajs/html";
 import type { PageContext } from "./context.ts";
 import { Avatar } from "./components/avatar.tsx";
+import { Bell } from "./components/bell.tsx";
+import { SearchBox } from "./components/search-box.tsx";
+import { LOCALES } from "../src/i18n/i18n.ts";
+
+/** Each language named in itself, for the switcher. */
+const LANGUAGE_NAMES: Readonly<Record<(typeof LOCALES)[number], string>> = { en: "English", ja: "日本語" };
 
 export interface LayoutProps {
   readonly page: PageContext;
@@ -9,9 +15,16 @@ export interface LayoutProps {
   readonly description?: string;
   /** Extra tags for <head>: Open Graph, oEmbed discovery, page-specific styles. */
   readonly head?: Children;
-  /** Page-specific scripts, loaded after the shared ones. */
+  /** Page-specific scripts (the player), run before the shared ones. */
   readonly scripts?: readonly string[];
   readonly children?: Children;
+}
+
+/** Alpine (~18 KB compressed) is only sent to pages that use it; the header and footer work without it. */
+function usesAlpine(children: Children): boolean {
+  const html = Array.isArray(children) ? children.join("") : children;
+  // Anything not yet a string (an async component) might use Alpine: load it rather than break the page.
+  return typeof html !== "string" || html.includes("x-data");
 }
 
 export function Layout({ page, title, description, head, scripts = [], children }: LayoutProps) {
@@ -19,7 +32,7 @@ export function Layout({ page, title, description, head, scripts = [], children 
   return (
     <>
       {"<!doctype html>"}
-      <html lang="en">
+      <html lang={page.locale}>
         <head>
           <meta charset="utf-8" />
           <meta name="viewport" content="width=device-width, initial-scale=1" />
@@ -29,26 +42,25 @@ export function Layout({ page, title, description, head, scripts = [], children 
           <meta name="htmx-config" content='{"includeIndicatorStyles":false,"allowScriptTags":false}' />
           <link rel="stylesheet" href={page.assets.css} />
           <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
-          <script src={page.assets.htmx} defer></script>
-          <script src={page.assets.alpine} defer></script>
+          {/* Deferred scripts run in order: the page's own (the player) first, so the video starts loading
+              before htmx and Alpine spend their start-up time on the main thread. */}
           {scripts.map((src) => (
             <script src={src} defer></script>
           ))}
+          <script src={page.assets.htmx} defer></script>
+          <script src={page.assets.appJs} defer></script>
+          {usesAlpine(children) ? <script src={page.assets.alpine} defer></script> : ""}
           {head as "safe"}
         </head>
         <body hx-headers={JSON.stringify({ "X-CSRF-Token": page.csrfToken })}>
-          <a class="skip" href="#main">
-            Skip to content
+          <a class="skip" href="#main" safe>
+            {page.t("layout.skip")}
           </a>
           <Header page={page} />
           <main id="main" class="main" tabindex="-1">
             {/* children are rendered JSX, escaped where their text was written */ children as "safe"}
           </main>
-          <footer class="footer">
-            <p>
-              Powered by <a href="/about">Tubelet</a>, free software for sharing video.
-            </p>
-          </footer>
+          <Footer page={page} />
         </body>
       </html>
     </>
@@ -57,50 +69,104 @@ export function Layout({ page, title, description, head, scripts = [], children 
 
 function Header({ page }: { page: PageContext }) {
   const viewer = page.viewer;
+  const t = page.t;
   return (
-    <header class="header" x-data="{ open: false }">
-      <a class="logo" href="/" aria-label={`${page.instanceName} home`}>
+    <header class="header">
+      <a class="logo" href="/" aria-label={t("layout.home", { name: page.instanceName })}>
         <svg viewBox="0 0 24 24" width="28" height="28" aria-hidden="true">
           <rect x="2" y="4" width="20" height="16" rx="4" fill="currentColor" />
           <path d="M10 8.5v7l6-3.5z" fill="#fff" />
         </svg>
         <span safe>{page.instanceName}</span>
       </a>
-      <form class="search" action="/search" method="get" role="search">
-        <label class="visually-hidden" for="search-q">
-          Search
-        </label>
-        <input id="search-q" type="search" name="q" placeholder="Search videos and channels" value={page.query ?? ""} maxlength="200" />
-      </form>
-      <button class="menu-toggle" type="button" x-on:click="open = !open" x-bind:aria-expanded="open" aria-controls="nav" aria-label="Menu">
+      <SearchBox page={page} />
+      {viewer ? <Bell page={page} viewer={viewer} /> : ""}
+      <button class="menu-toggle" type="button" aria-expanded="false" aria-controls="nav" aria-label={t("layout.menu")}>
         ☰
       </button>
-      <nav id="nav" class="nav" x-bind:class="{ 'nav-open': open }">
+      <nav id="nav" class="nav">
+        <a href="/browse/recent" safe>
+          {t("layout.browse")}
+        </a>
         {viewer ? (
           <>
+            <a href="/my/subscriptions" safe>
+              {t("layout.subscriptions")}
+            </a>
+            <a href="/my/playlists" safe>
+              {t("layout.playlists")}
+            </a>
+            <a href="/videos/upload" safe>
+              {t("layout.upload")}
+            </a>
+            <a href="/my/channels" safe>
+              {t("layout.myChannels")}
+            </a>
+            {viewer.role === "admin" ? (
+              <a href="/admin/users" safe>
+                {t("layout.admin")}
+              </a>
+            ) : (
+              ""
+            )}
             <a class="nav-user" href={`/a/${viewer.handle}`}>
               <Avatar url={viewer.avatarUrl} name={viewer.displayName} size={28} />
               <span safe>{viewer.displayName}</span>
             </a>
-            <a href="/videos/upload">Upload</a>
-            <a href="/my/channels">My channels</a>
-            {viewer.role === "admin" ? <a href="/admin/users">Admin</a> : ""}
+            <a href="/settings" safe>
+              {t("layout.settings")}
+            </a>
             <form method="post" action="/logout" class="inline">
               <input type="hidden" name="_csrf" value={page.csrfToken} />
-              <button type="submit" class="link">
-                Log out
+              <button type="submit" class="link" safe>
+                {t("layout.logout")}
               </button>
             </form>
           </>
         ) : (
           <>
-            <a href={`/login?next=${encodeURIComponent(page.path)}`}>Log in</a>
-            <a class="button" href="/register">
-              Create account
+            <a href={`/login?next=${encodeURIComponent(page.path)}`} safe>
+              {t("layout.login")}
+            </a>
+            <a class="button" href="/register" safe>
+              {t("layout.register")}
             </a>
           </>
         )}
       </nav>
     </header>
+  );
+}
+
+/** The footer, with the language switcher (it posts, so it works without JavaScript). */
+function Footer({ page }: { page: PageContext }) {
+  const [before, after] = page.t("layout.footer", { link: "\u0000" }).split("\u0000");
+  return (
+    <footer class="footer">
+      <p>
+        <span safe>{before ?? ""}</span>
+        <a href="/about">Tubelet</a>
+        <span safe>{after ?? ""}</span>
+      </p>
+      <form method="post" action="/settings/locale" class="language-switch">
+        <input type="hidden" name="_csrf" value={page.csrfToken} />
+        <input type="hidden" name="next" value={page.path} />
+        <label>
+          <span safe>{page.t("layout.language")}</span>{" "}
+          <select name="locale" class="autosubmit">
+            {LOCALES.map((code) => (
+              <option value={code} selected={code === page.locale} safe>
+                {LANGUAGE_NAMES[code]}
+              </option>
+            ))}
+          </select>
+        </label>
+        <noscript>
+          <button type="submit" class="link" safe>
+            {page.t("common.save")}
+          </button>
+        </noscript>
+      </form>
+    </footer>
   );
 }

@@ -7,6 +7,7 @@ import videojsImport from "video.js";
 import { readPlayerConfig } from "./config.ts";
 import { addStatsOverlay, bufferAhead, startStatsReporter, type PlayerStats } from "./stats.ts";
 import { bindQualityMenu, bindViewBeacon, createPlayer, exposeForTests, statsUrl } from "./ui.ts";
+import { applyPageOptions } from "./page-options.ts";
 import type { VideoJs, VjsPlayer } from "./videojs.ts";
 
 const videojs = videojsImport as unknown as VideoJs;
@@ -28,13 +29,14 @@ function start(): void {
   player.src({ src: config.src, type: "application/x-mpegURL" });
 
   const levels = player.qualityLevels!();
-  const refreshMenu = bindQualityMenu({
+  const quality = bindQualityMenu({
     heights: () => Array.from({ length: levels.length }, (_, i) => levels[i]!.height),
     pin(height) {
       for (let i = 0; i < levels.length; i++) levels[i]!.enabled = height === null || levels[i]!.height === height;
     },
   });
-  levels.on("addqualitylevel", refreshMenu);
+  levels.on("addqualitylevel", () => quality.refresh());
+  applyPageOptions(player, quality);
 
   const stats = (): PlayerStats => ({
     httpBytes,

@@ -12,6 +12,7 @@ import { byteCountingLoader, registerHlsJsSourceHandler } from "./hlsjs-source-h
 import { createP2PSegmentGuard, createSegmentChecker, fetchSegmentHashMap } from "./integrity.ts";
 import { addStatsOverlay, bufferAhead, startStatsReporter, type ByteCounters, type PlayerStats } from "./stats.ts";
 import { bindQualityMenu, bindViewBeacon, createPlayer, exposeForTests, statsUrl } from "./ui.ts";
+import { applyPageOptions } from "./page-options.ts";
 import type { VideoJs } from "./videojs.ts";
 
 const videojs = videojsCore as unknown as VideoJs;
@@ -75,7 +76,7 @@ function start(): void {
   if (!created) return;
   const { player, setStatsToggle } = created;
 
-  refreshMenu = bindQualityMenu({
+  const quality = bindQualityMenu({
     heights: () => hls?.levels.map((level) => level.height) ?? [],
     pin(height) {
       if (!hls) return;
@@ -83,6 +84,9 @@ function start(): void {
       hls.currentLevel = height === null ? -1 : hls.levels.findIndex((level) => level.height === height);
     },
   });
+
+  refreshMenu = () => quality.refresh();
+  applyPageOptions(player, quality);
 
   const rendition = () => {
     const level = hls && hls.currentLevel >= 0 ? hls.levels[hls.currentLevel] : undefined;

@@ -26,15 +26,48 @@ export function qualityOptions(heights: readonly number[]): { value: string; lab
   return [{ value: "auto", label: "Auto" }, ...distinct.map((h) => ({ value: String(h), label: `${h}p` }))];
 }
 
-/** Wires the quality select; call the returned function whenever the list of renditions changes. */
-export function bindQualityMenu(renditions: Renditions): () => void {
+/** The rendition choice, shared by the `#quality` menu and the embed API. */
+export interface QualityControl {
+  /** Re-reads the renditions; call it whenever their list changes. */
+  refresh(): void;
+  /** Distinct heights, highest first. */
+  heights(): number[];
+  /** The pinned height, or null for automatic switching. */
+  choice(): number | null;
+  /** Pins a height (null: automatic) and shows it in the menu. */
+  choose(height: number | null): void;
+  /** Called after the list or the choice changed. */
+  onChange(listener: () => void): void;
+}
+
+/** Wires the quality select (when the page has one) to the bundle's renditions. */
+export function bindQualityMenu(renditions: Renditions): QualityControl {
   const select = document.getElementById("quality") as HTMLSelectElement | null;
-  if (!select) return () => {};
-  select.addEventListener("change", () => renditions.pin(select.value === "auto" ? null : Number(select.value)));
-  return () => {
-    const chosen = select.value;
-    select.replaceChildren(...qualityOptions(renditions.heights()).map((o) => new Option(o.label, o.value)));
-    if (Array.from(select.options).some((o) => o.value === chosen)) select.value = chosen;
+  const listeners: (() => void)[] = [];
+  let chosen: number | null = null;
+  // The page rendered "Auto" in its own language; heights need no translation.
+  const autoLabel = select?.querySelector<HTMLOptionElement>('option[value="auto"]')?.text || "Auto";
+  const changed = () => listeners.forEach((listener) => listener());
+  const heights = () => qualityOptions(renditions.heights()).slice(1).map((o) => Number(o.value));
+  const choose = (height: number | null) => {
+    chosen = height;
+    if (select) select.value = height === null ? "auto" : String(height);
+    renditions.pin(height);
+    changed();
+  };
+  select?.addEventListener("change", () => choose(select.value === "auto" ? null : Number(select.value)));
+  return {
+    refresh() {
+      // A pinned height the new list no longer offers falls back to automatic.
+      if (chosen !== null && !heights().includes(chosen)) chosen = null;
+      select?.replaceChildren(...qualityOptions(renditions.heights()).map((o) => new Option(o.value === "auto" ? autoLabel : o.label, o.value)));
+      if (select) select.value = chosen === null ? "auto" : String(chosen);
+      changed();
+    },
+    heights,
+    choice: () => chosen,
+    choose,
+    onChange: (listener) => void listeners.push(listener),
   };
 }
 

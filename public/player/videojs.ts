@@ -38,6 +38,16 @@ export interface VjsPlayer extends VjsComponent {
   pause(): void;
   muted(): boolean;
   muted(value: boolean): void;
+  /** 0 to 1. */
+  volume(): number;
+  volume(value: number): void;
+  playbackRate(): number;
+  playbackRate(rate: number): void;
+  loop(value: boolean): void;
+  ended(): boolean;
+  one(event: string, listener: (...args: unknown[]) => void): void;
+  /** Runs `callback` once the player is set up (at once if it already is). */
+  ready(callback: () => void): void;
   isFullscreen(): boolean;
   requestFullscreen(): void;
   exitFullscreen(): void;

@@ -13,7 +13,17 @@ export interface UserRow {
   approved: boolean;
   /** The person's own P2P choice; null follows the instance default. */
   p2pPreference: "on" | "off" | null;
+  /** The person's interface language; null follows the browser. */
+  locale: "en" | "ja" | null;
+  /** How listings treat videos marked sensitive. */
+  sensitivePolicy: "show" | "blur" | "hide";
+  /** Only list videos in these languages (and videos with none); null lists all. */
+  videoLanguages: string[] | null;
+  /** Per notification type, false when turned off; a missing type is on. */
+  notificationSettings: Record<string, boolean>;
   createdAt: Date;
+  /** Only on the session's user: unread notifications, for the bell in the header. */
+  unreadNotifications?: number;
 }
 
 export interface UserWithPassword extends UserRow {
@@ -22,7 +32,8 @@ export interface UserWithPassword extends UserRow {
 
 const USER_COLUMNS = (sql: Sql) => sql`
   u.id::int AS id, a.id::int AS actor_id, a.handle, a.display_name, a.description, a.avatar_path,
-  u.email, u.role, u.approved, u.p2p_preference, u.created_at`;
+  u.email, u.role, u.approved, u.p2p_preference, u.locale, u.sensitive_policy, u.video_languages,
+  u.notification_settings, u.created_at`;
 
 export async function handleExists(sql: Sql, handle: string): Promise<boolean> {
   const rows = await sql`SELECT 1 FROM actors WHERE handle = ${handle}`;
@@ -100,7 +111,8 @@ export async function insertSession(sql: Sql, tokenHash: Uint8Array, userId: num
 /** The user behind a live session; expired sessions find nobody. */
 export async function findSessionUser(sql: Sql, tokenHash: Uint8Array): Promise<UserRow | null> {
   const [row] = await sql<UserRow[]>`
-    SELECT ${USER_COLUMNS(sql)}
+    SELECT ${USER_COLUMNS(sql)},
+      (SELECT count(*)::int FROM notifications n WHERE n.user_id = u.id AND n.read_at IS NULL) AS unread_notifications
     FROM sessions s JOIN users u ON u.id = s.user_id JOIN actors a ON a.id = u.actor_id
     WHERE s.token_hash = ${tokenHash} AND s.expires_at > now() AND u.approved`;
   return row ?? null;

@@ -20,7 +20,7 @@ export function accountRoutes(context: ReturnType<typeof contextPlugin>) {
     .use(context)
     .get("/login", ({ page, query, user, sessionExpired, redirect }) => {
       if (user) return redirect(safeNext(query.next), 303);
-      const notice = sessionExpired || query.expired ? "Your session has expired. Please log in again." : undefined;
+      const notice = sessionExpired || query.expired ? page.t("auth.login.sessionExpired") : undefined;
       return <LoginPage page={page} next={safeNext(query.next)} notice={notice} />;
     })
     .post("/login", async ({ deps, body, page, ip, cookie, redirect, set }) => {
@@ -60,18 +60,18 @@ export function accountRoutes(context: ReturnType<typeof contextPlugin>) {
       }
     })
     // htmx: tells whether a username or channel handle can be used while the person types.
-    .get("/handles/check", async ({ deps, query }) => {
+    .get("/handles/check", async ({ deps, query, page }) => {
       const fieldName = query.field === "handle" ? "handle" : "username";
       const handle = String(query[fieldName] ?? "").trim().toLowerCase();
       const id = `f-${fieldName}-error`;
       const problem = handleProblem(handle, fieldName === "username" ? USERNAME_MAX : undefined);
       if (problem) return <FieldError id={id} message={problem} />;
-      if (await q.handleExists(deps.sql, handle)) return <FieldError id={id} message="That name is already used by an account or a channel." />;
-      return <FieldError id={id} ok={`@${handle} is available.`} />;
+      if (await q.handleExists(deps.sql, handle)) return <FieldError id={id} message={page.t("auth.handle.taken")} />;
+      return <FieldError id={id} ok={page.t("auth.handle.available", { handle })} />;
     })
     .get("/a/:handle", async ({ deps, params, page }) => {
       const account = await q.findUserByHandle(deps.sql, params.handle.toLowerCase());
-      if (!account || !account.approved) throw new HttpError(404, "There is no account with that name here.");
+      if (!account || !account.approved) throw new HttpError(404, page.t("account.notFound"));
       const channels = await listChannelsOfOwner(deps.sql, account.id);
       return (
         <AccountPage
@@ -85,12 +85,12 @@ export function accountRoutes(context: ReturnType<typeof contextPlugin>) {
     .get("/admin/users", async ({ deps, user, page, query }) => {
       requireAdmin(user);
       const pending = await q.listPendingUsers(deps.sql);
-      return <AdminUsersPage page={page} pending={pending} notice={query.approved ? `Approved @${query.approved}.` : undefined} />;
+      return <AdminUsersPage page={page} pending={pending} notice={query.approved ? page.t("admin.pending.approved", { handle: String(query.approved) }) : undefined} />;
     })
-    .post("/admin/users/:id/approve", async ({ deps, user, params, redirect }) => {
+    .post("/admin/users/:id/approve", async ({ deps, user, params, page, redirect }) => {
       requireAdmin(user);
       const target = await q.findUserById(deps.sql, Number(params.id) || 0);
-      if (!target) throw new HttpError(404, "There is no such account.");
+      if (!target) throw new HttpError(404, page.t("admin.pending.noSuchAccount"));
       await q.approveUser(deps.sql, target.id);
       return redirect(`/admin/users?approved=${encodeURIComponent(target.handle)}`, 303);
     });

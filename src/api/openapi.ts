@@ -1,5 +1,6 @@
 /** The OpenAPI 3.1 description of the REST endpoints Tubelet implements (a PeerTube-compatible subset). */
 import { VERSION } from "../version.ts";
+import { viewerPaths } from "./openapi-viewer.ts";
 
 const error = { $ref: "#/components/responses/Error" };
 const bearer = [{ OAuth2: [] }];
@@ -11,7 +12,7 @@ export const OPENAPI_DOCUMENT = {
   info: {
     title: "Tubelet REST API",
     version: VERSION,
-    description: "A subset of PeerTube's REST API: existing PeerTube clients can log in and manage channels.",
+    description: "A subset of PeerTube's REST API: existing PeerTube clients can log in, manage channels, videos and playlists, search, comment and rate.",
   },
   servers: [{ url: "/api/v1" }],
   components: {
@@ -113,5 +114,6 @@ export const OPENAPI_DOCUMENT = {
       put: { summary: "Edit a channel (owner or admin)", security: bearer, parameters: [handleParam("handle", "channel handle")], responses: { 204: { description: "Saved" }, 400: error, 403: error } },
       delete: { summary: "Delete a channel (owner or admin)", security: bearer, parameters: [handleParam("handle", "channel handle")], responses: { 204: { description: "Deleted" }, 403: error, 409: error } },
     },
+    ...viewerPaths(),
   },
 } as const;

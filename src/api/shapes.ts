@@ -1,4 +1,5 @@
 /** JSON shapes of PeerTube's REST API for accounts, channels and users, built from our rows. */
+import { preferencesJson } from "../settings/api.ts";
 import type { Config } from "../config.ts";
 import type { UserRow } from "../accounts/queries.ts";
 import type { ChannelRow } from "../channels/queries.ts";
@@ -69,8 +70,8 @@ export function meJson(config: Config, user: UserRow, channels: readonly Channel
     emailVerified: true,
     role: ROLES[user.role],
     blocked: false,
-    nsfwPolicy: "do_not_list",
-    p2pEnabled: true,
+    ...preferencesJson(user, config.p2p.defaultMode),
+    language: user.locale,
     videoQuota: -1,
     videoQuotaDaily: -1,
     createdAt: user.createdAt,

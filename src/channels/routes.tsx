@@ -1,6 +1,8 @@
 /** Channel pages: the public page, the owner's list with the create form, edit, avatar and delete. */
 import { Elysia } from "elysia";
-import type { contextPlugin } from "../http/context.ts";
+import type { AppDeps, contextPlugin } from "../http/context.ts";
+import type { PageContext } from "../../views/context.ts";
+import type { UserRow } from "../accounts/queries.ts";
 import { requireUser } from "../http/context.ts";
 import { HttpError, notFound } from "../http/errors.ts";
 import { field } from "../http/forms.ts";
@@ -8,6 +10,7 @@ import { ChannelPage, EditChannelPage, MyChannelsPage } from "../../views/pages/
 import * as q from "./queries.ts";
 import { listChannelVideosForOwner, listPublicVideos } from "../videos/queries.ts";
 import { toCardView } from "../videos/cards.ts";
+import { subscriptionStateFor } from "../subscriptions/service.ts";
 import {
   canDeleteChannel,
   channelForChange,
@@ -27,24 +30,35 @@ function channelForm(body: unknown) {
   };
 }
 
+/** The channel page: the owner sees every video with its state, visitors what is public. */
+async function channelPage(deps: AppDeps, handle: string, page: PageContext, user: UserRow | null, query: Record<string, string | undefined>) {
+  const channel = await q.findChannelByHandle(deps.sql, handle.toLowerCase());
+  if (!channel) throw notFound(page.t("channel.notFound"));
+  const isOwner = user?.id === channel.ownerId;
+  const videos = isOwner
+    ? (await listChannelVideosForOwner(deps.sql, channel.id)).map((v) => toCardView(v, true))
+    : (
+        (await deps.listings.get(`channel:${channel.id}`, () =>
+          listPublicVideos(deps.sql, { start: 0, count: 60, channelId: channel.id }),
+        )) as Awaited<ReturnType<typeof listPublicVideos>>
+      ).data.map((v) => toCardView(v));
+  const notice = query.deleted ? page.t("video.deleted") : undefined;
+  const subscription = await subscriptionStateFor(deps.sql, channel.actorId, user);
+  return (
+    <ChannelPage page={page} channel={toChannelView(channel)} isOwner={isOwner} host={deps.config.publicHost} videos={videos} notice={notice} subscription={subscription} />
+  );
+}
+
 export function channelRoutes(context: ReturnType<typeof contextPlugin>) {
   return new Elysia({ name: "channels" })
     .use(context)
-    .get("/c/:handle", async ({ deps, params, page, user, query }) => {
-      const channel = await q.findChannelByHandle(deps.sql, params.handle.toLowerCase());
-      if (!channel) throw notFound("There is no channel with that name here.");
-      const isOwner = user?.id === channel.ownerId;
-      // Owners see everything they uploaded, with its state; visitors see what is public.
-      const videos = isOwner
-        ? (await listChannelVideosForOwner(deps.sql, channel.id)).map((v) => toCardView(v, true))
-        : (await listPublicVideos(deps.sql, { start: 0, count: 60, channelId: channel.id })).data.map((v) => toCardView(v));
-      const notice = query.deleted ? "The video was deleted." : undefined;
-      return <ChannelPage page={page} channel={toChannelView(channel)} isOwner={isOwner} host={deps.config.publicHost} videos={videos} notice={notice} />;
-    })
+    .get("/c/:handle", ({ deps, params, page, user, query }) =>
+      deps.visitorPages.render(page, "channel", (page) => channelPage(deps, params.handle, page, user, query)),
+    )
     .get("/my/channels", async ({ deps, user, page, query }) => {
       const owner = requireUser(user);
       const channels = await q.listChannelsOfOwner(deps.sql, owner.id);
-      const notice = query.deleted ? "The channel was deleted." : undefined;
+      const notice = query.deleted ? page.t("channel.deleted") : undefined;
       return <MyChannelsPage page={page} channels={channels.map(toChannelView)} notice={notice} />;
     })
     .post("/my/channels", async ({ deps, user, body, page, set, redirect }) => {
@@ -62,7 +76,7 @@ export function channelRoutes(context: ReturnType<typeof contextPlugin>) {
     })
     .get("/c/:handle/edit", async ({ deps, user, params, page, query }) => {
       const channel = await channelForChange(deps, requireUser(user), params.handle);
-      const notice = query.avatar ? "Avatar updated." : query.saved ? "Saved." : undefined;
+      const notice = query.avatar ? page.t("channel.avatar.updated") : query.saved ? page.t("common.saved") : undefined;
       return <EditChannelPage page={page} channel={toChannelView(channel)} canDelete={await canDeleteChannel(deps, channel)} notice={notice} />;
     })
     .post("/c/:handle/edit", async ({ deps, user, params, body, page, set, redirect }) => {

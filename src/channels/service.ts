@@ -1,5 +1,5 @@
 /** Channel rules: who may create, edit and delete, and what a valid channel looks like. */
-import { mkdir, rename, rm } from "node:fs/promises";
+import { rm } from "node:fs/promises";
 import { join } from "node:path";
 import type { Sql } from "postgres";
 import type { Config } from "../config.ts";
@@ -9,9 +9,8 @@ import { handleExists } from "../accounts/queries.ts";
 import { DESCRIPTION_MAX, DISPLAY_NAME_MAX, cleanText, handleProblem, textProblem } from "../accounts/validation.ts";
 import { HttpError, badRequest, conflict, forbidden, notFound } from "../http/errors.ts";
 import { staticUrl } from "../http/urls.ts";
-import { ImageError, resizeAvatar } from "../media/image.ts";
-import { randomToken } from "../accounts/tokens.ts";
 import * as q from "./queries.ts";
+import { replaceActorAvatar } from "../accounts/avatar.ts";
 
 export interface ChannelsDeps {
   readonly sql: Sql;
@@ -103,29 +102,6 @@ export async function deleteChannel(deps: ChannelsDeps, user: UserRow, handle: s
 /** Resizes the upload into data/avatars/, points the channel at it, and removes the previous file. */
 export async function setChannelAvatar(deps: ChannelsDeps, user: UserRow, handle: string, file: unknown): Promise<q.ChannelRow> {
   const channel = await channelForChange(deps, user, handle);
-  if (!(file instanceof Blob) || file.size === 0) throw badRequest("Choose an image file to upload.");
-  if (file.size > deps.config.maxAvatarBytes) {
-    throw new HttpError(413, `That image is ${(file.size / 1_048_576).toFixed(1)} MB; the limit is ${(deps.config.maxAvatarBytes / 1_048_576).toFixed(1)} MB.`);
-  }
-  const dir = join(deps.config.dataDir, "avatars");
-  const tmpDir = join(deps.config.dataDir, "tmp");
-  await Promise.all([mkdir(dir, { recursive: true }), mkdir(tmpDir, { recursive: true })]);
-  const name = `${channel.actorId}-${randomToken().slice(0, 12)}`;
-  const input = join(tmpDir, `${name}.upload`);
-  const staged = join(tmpDir, `${name}.jpg`);
-  const relative = `avatars/${name}.jpg`;
-  try {
-    await Bun.write(input, file);
-    await resizeAvatar(input, staged);
-    await rename(staged, join(deps.config.dataDir, relative));
-  } catch (error) {
-    await rm(staged, { force: true });
-    if (error instanceof ImageError) throw new HttpError(415, "That file is not an image we can read. Use PNG, JPEG, WebP or GIF.");
-    throw error;
-  } finally {
-    await rm(input, { force: true });
-  }
-  const previous = await q.setActorAvatar(deps.sql, channel.actorId, relative);
-  if (previous) await rm(join(deps.config.dataDir, previous), { force: true });
+  await replaceActorAvatar(deps, channel.actorId, file);
   return (await q.findChannelById(deps.sql, channel.id))!;
 }

@@ -9,12 +9,15 @@ import type { Queues } from "../queue/queues.ts";
 import type { Layout } from "../storage/layout.ts";
 import type { ViewCounter } from "../videos/views.ts";
 import type { P2PStats } from "../p2p/stats.ts";
+import type { MicroCache } from "./micro-cache.ts";
+import type { VisitorPages } from "./visitor-pages.ts";
 import type { PageContext, Viewer } from "../../views/context.ts";
 import type { UserRow } from "../accounts/queries.ts";
 import { sessionUser } from "../accounts/service.ts";
 import { randomToken } from "../accounts/tokens.ts";
 import { HttpError } from "./errors.ts";
 import { staticUrl } from "./urls.ts";
+import { i18nFor, isLocale, negotiateLocale, type Locale } from "../i18n/i18n.ts";
 
 export interface AppDeps {
   readonly config: Config;
@@ -26,10 +29,18 @@ export interface AppDeps {
   readonly layout: Layout;
   readonly views: ViewCounter;
   readonly p2pStats: P2PStats;
+  /** Public listings reused for a moment across visitors with the same filters (config.listingCacheMs). */
+  readonly listings: MicroCache<unknown>;
+  /** Whole pages as visitors who are not logged in see them, reused the same way. */
+  readonly visitorPages: VisitorPages;
+  /** Viewers in a video's P2P swarm now, from the tracker in this process (0 where none runs). */
+  readonly swarmPeers: (uuid: string) => number;
 }
 
 export const SESSION_COOKIE = "tubelet_session";
 export const CSRF_COOKIE = "tubelet_csrf";
+/** The language chosen from the footer by someone not logged in. */
+export const LOCALE_COOKIE = "tubelet_locale";
 
 /** Paths that authenticate with bearer tokens or signatures instead of cookies, so CSRF does not apply. */
 const CSRF_EXEMPT = /^\/(api\/|tracker\/)/;
@@ -41,6 +52,8 @@ export function toViewer(user: UserRow, config: Config): Viewer {
     displayName: user.displayName,
     role: user.role,
     avatarUrl: staticUrl(user.avatarPath),
+    unreadNotifications: user.unreadNotifications ?? 0,
+    sensitivePolicy: user.sensitivePolicy,
   };
 }
 
@@ -79,6 +92,9 @@ export function contextPlugin(deps: AppDeps) {
         cookie[CSRF_COOKIE]!.set({ ...cookieBase, value: csrfToken });
       }
       const url = new URL(request.url);
+      const chosen = cookie[LOCALE_COOKIE]?.value;
+      const locale: Locale = user?.locale ?? (isLocale(chosen) ? chosen : negotiateLocale(request.headers.get("accept-language")));
+      const i18n = i18nFor(locale);
       const page: PageContext = {
         instanceName: config.instanceName,
         viewer: user ? toViewer(user, config) : null,
@@ -87,6 +103,9 @@ export function contextPlugin(deps: AppDeps) {
         now: new Date(),
         path: url.pathname + url.search,
         query: url.pathname === "/search" ? (url.searchParams.get("q") ?? "") : undefined,
+        locale,
+        t: i18n.t,
+        i18n,
       };
       return { user, sessionExpired, page, ip: clientIp(request, server, config.trustProxy), pathname: url.pathname };
     })
@@ -95,7 +114,7 @@ export function contextPlugin(deps: AppDeps) {
       if (CSRF_EXEMPT.test(pathname)) return;
       const sent = request.headers.get("x-csrf-token") ?? (body as Record<string, unknown> | undefined)?._csrf;
       if (typeof sent !== "string" || !sameToken(sent, page.csrfToken)) {
-        throw new HttpError(403, "This form has expired or came from another site. Reload the page and try again.", "csrf");
+        throw new HttpError(403, "This form has expired or came from another site. Reload the page and try again.", "csrf", undefined, "error.csrf");
       }
     });
 }
@@ -110,12 +129,12 @@ export function setSessionCookie(cookie: CookieJar, config: Config, session: { t
 
 /** Narrows the viewer for routes that need someone logged in. */
 export function requireUser(user: UserRow | null): UserRow {
-  if (!user) throw new HttpError(401, "You need to log in to do that.");
+  if (!user) throw new HttpError(401, "You need to log in to do that.", undefined, undefined, "error.unauthorized");
   return user;
 }
 
 export function requireAdmin(user: UserRow | null): UserRow {
   const u = requireUser(user);
-  if (u.role !== "admin") throw new HttpError(403, "Only administrators can do that.");
+  if (u.role !== "admin") throw new HttpError(403, "Only administrators can do that.", undefined, undefined, "error.adminOnly");
   return u;
 }

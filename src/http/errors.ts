@@ -1,4 +1,5 @@
 /** Errors that carry an HTTP status and a message meant for the person who sent the request. */
+import type { MessageKey } from "../i18n/i18n.ts";
 
 export class HttpError extends Error {
   constructor(
@@ -8,6 +9,8 @@ export class HttpError extends Error {
     readonly code?: string,
     /** Field name → message, for forms that show errors beside their inputs. */
     readonly fields?: Readonly<Record<string, string>>,
+    /** The catalog key of `message`, so error pages can show it in the page's language (API answers stay English). */
+    readonly messageKey?: MessageKey,
   ) {
     super(message);
     this.name = "HttpError";
@@ -15,9 +18,12 @@ export class HttpError extends Error {
 }
 
 export const badRequest = (message: string, fields?: Record<string, string>) => new HttpError(400, message, undefined, fields);
-export const unauthorized = (message = "You need to log in to do that.") => new HttpError(401, message);
-export const forbidden = (message = "You are not allowed to do that.") => new HttpError(403, message);
-export const notFound = (message = "We could not find that page.") => new HttpError(404, message);
+export const unauthorized = (message?: string) =>
+  new HttpError(401, message ?? "You need to log in to do that.", undefined, undefined, message ? undefined : "error.unauthorized");
+export const forbidden = (message?: string) =>
+  new HttpError(403, message ?? "You are not allowed to do that.", undefined, undefined, message ? undefined : "error.forbidden");
+export const notFound = (message?: string) =>
+  new HttpError(404, message ?? "We could not find that page.", undefined, undefined, message ? undefined : "error.notFound");
 export const conflict = (message: string, fields?: Record<string, string>) => new HttpError(409, message, undefined, fields);
 
 /** PeerTube's JSON error body (RFC 7807 problem details plus its legacy `error` and `code`). */
@@ -32,6 +38,7 @@ export function problemJson(status: number, detail: string, code?: string) {
   };
 }
 
+/** The English reason phrase for API problem bodies; HTML error pages use the catalog's `error.<status>` headings. */
 export function statusTitle(status: number): string {
   const titles: Record<number, string> = {
     400: "Bad Request",

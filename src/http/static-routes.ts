@@ -9,13 +9,15 @@ export function staticRoutes(deps: AppDeps) {
     .get("/assets/*", ({ request }) => {
       const asset = deps.assets.byUrl(new URL(request.url).pathname);
       if (!asset) return new Response("Not found", { status: 404 });
-      const gzip = /\bgzip\b/.test(request.headers.get("accept-encoding") ?? "");
-      return new Response(gzip ? asset.gzip : asset.body, {
+      const accepted = request.headers.get("accept-encoding") ?? "";
+      const br = /\bbr\b/.test(accepted) ? deps.assets.brotli(asset) : undefined;
+      const encoding = br ? "br" : /\bgzip\b/.test(accepted) ? "gzip" : null;
+      return new Response(br ?? (encoding === "gzip" ? asset.gzip : asset.body), {
         headers: {
           "content-type": asset.type,
           "cache-control": "public, max-age=31536000, immutable",
           vary: "accept-encoding",
-          ...(gzip ? { "content-encoding": "gzip" } : {}),
+          ...(encoding ? { "content-encoding": encoding } : {}),
         },
       });
     })

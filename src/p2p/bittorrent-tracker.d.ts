@@ -39,6 +39,9 @@ declare module "bittorrent-tracker/server" {
     constructor(infoHash: string, server: Server);
     infoHash: string;
     peers: PeerCache;
+    /** Peers announced as seeders and as leechers. */
+    complete: number;
+    incomplete: number;
     announce(params: { type: "ws"; event: "stopped"; numwant: 0; peer_id: string }, cb?: (err: Error | null) => void): void;
     _onAnnounceStarted(params: TrackerParams, peer: TrackerPeer | undefined, id: string): void;
     _onAnnounceStopped(params: TrackerParams, peer: TrackerPeer | undefined, id: string): void;

@@ -28,6 +28,8 @@ export interface KnownSwarms {
   refresh(): Promise<void>;
   /** The video an info hash belongs to, if known. */
   videoOf(infoHashHex: string): string | undefined;
+  /** The info hashes of a video's renditions, once a lookup has loaded them (empty before). */
+  hashesOf(uuid: string): readonly string[];
   readonly size: number;
 }
 
@@ -97,6 +99,7 @@ export function createKnownSwarms(deps: KnownSwarmsDeps): KnownSwarms {
     },
     refresh,
     videoOf: (infoHashHex) => byHash.get(infoHashHex),
+    hashesOf: (uuid) => byVideo.get(uuid)?.hashes ?? [],
     get size() {
       return byHash.size;
     },

@@ -1,4 +1,4 @@
-/** P2P consent (notice and settings), the players' statistics beacon, and the admin statistics page. */
+/** P2P consent (the notice under the player; the settings page is in src/settings/), the players' statistics beacon, and the admin statistics page. */
 import { Elysia } from "elysia";
 import type { contextPlugin } from "../http/context.ts";
 import { requireAdmin } from "../http/context.ts";
@@ -6,7 +6,6 @@ import { HttpError, badRequest, notFound } from "../http/errors.ts";
 import { field, safeNext } from "../http/forms.ts";
 import { setP2PPreference } from "../accounts/queries.ts";
 import { findVisibleVideo } from "../videos/service.ts";
-import { SettingsPage } from "../../views/pages/settings.tsx";
 import { AdminP2PPage } from "../../views/pages/admin-p2p.tsx";
 import { P2P_COOKIE } from "./consent.ts";
 import { dailyTotals, topVideosByTraffic } from "./queries.ts";
@@ -24,11 +23,6 @@ export function p2pRoutes(context: ReturnType<typeof contextPlugin>) {
       cookie[P2P_COOKIE]!.set({ value: choice, path: "/", maxAge: YEAR_SECONDS, sameSite: "lax", httpOnly: true, secure: deps.config.secureCookies });
       if (user) await setP2PPreference(deps.sql, user.id, choice);
       return redirect(safeNext(field(body, "next")), 303);
-    })
-    .get("/settings", ({ deps, user, cookie, page, query }) => {
-      const fromCookie = cookie[P2P_COOKIE]?.value;
-      const choice = user?.p2pPreference ?? (fromCookie === "on" || fromCookie === "off" ? fromCookie : null);
-      return <SettingsPage page={page} p2p={choice} instanceDefault={deps.config.p2p.defaultMode} notice={query.saved ? "Saved." : undefined} />;
     })
     .post("/api/v1/videos/:id/p2p-stats", async ({ deps, params, body, ip, user, set }) => {
       // sendBeacon may post the JSON as text/plain.

@@ -140,6 +140,8 @@ export interface Tracker {
   /** Bun.serve's `websocket` option. */
   readonly websocket: WebSocketHandler<TrackerSocket>;
   readonly swarms: KnownSwarms;
+  /** Viewers announced in a video's swarms right now (any rendition). */
+  peersOf(uuid: string): number;
   stats(): { connections: number; swarms: number; knownHashes: number; requestErrors: number };
   close(): void;
 }
@@ -284,6 +286,14 @@ export function createTracker(deps: TrackerDeps): Tracker {
     },
     websocket,
     swarms,
+    peersOf(uuid) {
+      let peers = 0;
+      for (const hash of swarms.hashesOf(uuid)) {
+        const swarm = server.torrents[hash];
+        if (swarm) peers += swarm.complete + swarm.incomplete;
+      }
+      return peers;
+    },
     stats: () => ({
       connections: connections.total,
       swarms: Object.keys(server.torrents).length,

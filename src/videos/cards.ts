@@ -2,10 +2,10 @@
 import type { VideoCardView } from "../../views/components/video-card.tsx";
 import { videoUrls } from "../storage/layout.ts";
 import { PRIVACY_LABELS } from "./metadata.ts";
-import type { VideoRow } from "./queries.ts";
+import type { VideoListRow } from "./queries.ts";
 
 /** With `forOwner`, cards carry a badge for what only the owner sees: processing state and privacy. */
-export function toCardView(v: VideoRow, forOwner = false): VideoCardView {
+export function toCardView(v: VideoListRow, forOwner = false): VideoCardView {
   const badge = !forOwner
     ? undefined
     : v.state === "failed"

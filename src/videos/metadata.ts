@@ -61,6 +61,8 @@ export function parseVideoDetails(raw: Record<string, unknown>): { details: Vide
       tags,
       commentsEnabled: bool(raw.commentsEnabled ?? raw.commentsPolicy, true),
       downloadEnabled: bool(raw.downloadEnabled, true),
+      // PeerTube calls it `nsfw`; `sensitive` is accepted too.
+      sensitive: bool(raw.nsfw ?? raw.sensitive, false),
     },
     problems,
   };

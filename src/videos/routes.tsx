@@ -9,6 +9,7 @@ import { videoUrls } from "../storage/layout.ts";
 import { UploadPage } from "../../views/pages/upload.tsx";
 import { WatchPage, type WatchView } from "../../views/pages/watch.tsx";
 import { EmbedPage } from "../../views/pages/embed.tsx";
+import { parseOembedRequest, toOembed } from "../feeds/oembed.ts";
 import type { Config } from "../config.ts";
 import { EditVideoPage } from "../../views/pages/video-edit.tsx";
 import { CATEGORIES, LANGUAGES, formatBytes } from "./metadata.ts";
@@ -17,6 +18,9 @@ import { P2P_COOKIE, playerMode } from "../p2p/consent.ts";
 import { swarmIdForVideo } from "../p2p/swarm-ids.ts";
 import { TRACKER_PATH } from "../p2p/tracker.ts";
 import * as q from "./queries.ts";
+import { loadWatchExtras } from "./watch-extras.ts";
+import type { AppDeps } from "../http/context.ts";
+import type { PageContext } from "../../views/context.ts";
 import type { VideosDeps } from "./service.ts";
 import { canManage, deleteVideo, editVideo, findVisibleVideo, retryTranscode, videoForChange } from "./service.ts";
 
@@ -34,37 +38,47 @@ export function toWatchView(v: VideoRow): WatchView {
   };
 }
 
-/** The watch view plus what the players need: the instance's tracker, STUN servers and P2P settings. */
-function playerView(video: VideoRow, config: Config): WatchView {
+/**
+ * The watch view plus what the players need: the instance's tracker, STUN servers and P2P settings. `swarmPeers`
+ * is how many viewers the tracker has in the video's swarm now: with none, waiting for peers before the first
+ * HTTP request (httpDownloadInitialTimeoutMs) could only delay the first frame, so that wait is dropped.
+ */
+export function playerView(video: VideoRow, config: Config, swarmPeers: number): WatchView {
+  const p2pSettings = swarmPeers > 0 ? config.p2p.player : { ...config.p2p.player, httpDownloadInitialTimeoutMs: 0 };
   return {
     ...toWatchView(video),
     // The instance's own tracker, ws: or wss: like the page's http: or https:.
     trackers: [`${config.publicUrl.replace(/^http/, "ws")}${TRACKER_PATH}`],
     stunServers: config.p2p.stunServers,
-    p2pSettings: config.p2p.player,
+    p2pSettings,
   };
 }
 
 /** Decided on the server, so a viewer who has not accepted P2P never downloads the P2P bundle. */
-function viewerPlayerMode(config: Config, user: { p2pPreference: "on" | "off" | null } | null, cookie: Record<string, { value?: unknown } | undefined>) {
+export function viewerPlayerMode(config: Config, user: { p2pPreference: "on" | "off" | null } | null, cookie: Record<string, { value?: unknown } | undefined>) {
   const choice = cookie[P2P_COOKIE]?.value;
   return playerMode(config.p2p.defaultMode, user?.p2pPreference ?? null, typeof choice === "string" ? choice : undefined);
 }
 
 /** How often the status stream looks at the row; only uploaders keep one open, for a few minutes. */
 const STATUS_POLL_MS = 1000;
+/** Every 20 polls without news, well inside the server's idle timeout. */
+const KEEP_ALIVE_POLLS = 20;
 
 /** Server-Sent Events with the video's state until it is published or failed. */
-function statusStream(deps: VideosDeps, videoId: number, signal: AbortSignal): Response {
+function statusStream(deps: VideosDeps, videoId: number, signal: AbortSignal, deletedReason: string): Response {
   const encoder = new TextEncoder();
   let last = "";
   const body = new ReadableStream<Uint8Array>({
     async start(controller) {
+      let quietPolls = 0;
       while (!signal.aborted) {
         const v = await q.findVideo(deps.sql, { id: videoId });
-        const status = v ? { state: v.state, progress: v.progress, reason: v.stateReason } : { state: "failed", progress: 0, reason: "The video was deleted." };
+        const status = v ? { state: v.state, progress: v.progress, reason: v.stateReason } : { state: "failed", progress: 0, reason: deletedReason };
         const data = JSON.stringify(status);
         if (data !== last) controller.enqueue(encoder.encode(`event: status\ndata: ${data}\n\n`));
+        // A video waiting in the queue can stay unchanged for minutes: a comment line keeps the stream open.
+        else if (++quietPolls % KEEP_ALIVE_POLLS === 0) controller.enqueue(encoder.encode(": keep-alive\n\n"));
         last = data;
         if (status.state === "published" || status.state === "failed") break;
         await Bun.sleep(STATUS_POLL_MS);
@@ -75,7 +89,7 @@ function statusStream(deps: VideosDeps, videoId: number, signal: AbortSignal): R
   return new Response(body, { headers: { "content-type": "text/event-stream", "cache-control": "no-cache", "x-accel-buffering": "no" } });
 }
 
-export function videoRoutes(context: ReturnType<typeof contextPlugin>, deps: VideosDeps) {
+export function videoRoutes(context: ReturnType<typeof contextPlugin>, deps: VideosDeps & Pick<AppDeps, "visitorPages" | "swarmPeers">) {
   return new Elysia({ name: "videos" })
     .use(context)
     .get("/videos/upload", async ({ user, page }) => {
@@ -89,32 +103,45 @@ export function videoRoutes(context: ReturnType<typeof contextPlugin>, deps: Vid
           categories={CATEGORIES}
           languages={LANGUAGES}
           maxUploadBytes={max}
-          limitText={`Up to ${formatBytes(max)}; uploads resume after a lost connection.`}
+          limitText={page.t("upload.limit", { size: formatBytes(max) })}
         />
       );
     })
     .get("/w/:id", async ({ params, user, page, cookie }) => {
-      const video = await findVisibleVideo(deps, params.id, user);
-      if (!video) throw notFound("This video does not exist, or you are not allowed to see it.");
       const mode = viewerPlayerMode(deps.config, user, cookie);
-      return (
-        <WatchPage page={page} video={playerView(video, deps.config)} canManage={canManage(video, user)} publicUrl={deps.config.publicUrl} p2p={mode.p2p} p2pNotice={mode.notice} />
-      );
+      const watchPage = async (page: PageContext) => {
+        const video = await findVisibleVideo(deps, params.id, user);
+        if (!video) throw notFound(page.t("video.notFound"));
+        const extras = await loadWatchExtras(deps.sql, video, user);
+        return (
+          <WatchPage
+            page={page}
+            video={playerView(video, deps.config, deps.swarmPeers(video.uuid))}
+            canManage={canManage(video, user)}
+            publicUrl={deps.config.publicUrl}
+            p2p={mode.p2p}
+            p2pNotice={mode.notice}
+            extras={extras}
+          />
+        );
+      };
+      // The P2P player's settings follow the swarm of the moment (playerView), so those pages are never reused.
+      return mode.p2p ? watchPage(page) : deps.visitorPages.render(page, `watch:${mode.notice}`, watchPage);
     })
     .get("/videos/embed/:id", async ({ params, user, page, cookie }) => {
       const video = await findVisibleVideo(deps, params.id, user);
-      if (!video || video.state !== "published") throw notFound("This video does not exist, or you are not allowed to see it.");
+      if (!video || video.state !== "published") throw notFound(page.t("video.notFound"));
       // An embed shows no consent notice, so P2P only runs for viewers who already said yes.
       const mode = viewerPlayerMode(deps.config, user, cookie);
-      return <EmbedPage page={page} video={playerView(video, deps.config)} p2p={mode.p2p && mode.notice === null} />;
+      return <EmbedPage page={page} video={playerView(video, deps.config, deps.swarmPeers(video.uuid))} p2p={mode.p2p && mode.notice === null} />;
     })
-    .get("/w/:id/events", async ({ params, user, request }) => {
+    .get("/w/:id/events", async ({ params, user, request, page }) => {
       const video = await videoForChange(deps, requireUser(user), params.id);
-      return statusStream(deps, video.id, request.signal);
+      return statusStream(deps, video.id, request.signal, page.t("video.deleted"));
     })
     .get("/w/:id/edit", async ({ params, user, page, query }) => {
       const video = await videoForChange(deps, requireUser(user), params.id);
-      return <EditVideoPage page={page} video={video} categories={CATEGORIES} languages={LANGUAGES} notice={query.saved ? "Saved." : undefined} />;
+      return <EditVideoPage page={page} video={video} categories={CATEGORIES} languages={LANGUAGES} notice={query.saved ? page.t("common.saved") : undefined} />;
     })
     .post("/w/:id/edit", async ({ params, user, body, page, set, redirect }) => {
       const editor = requireUser(user);
@@ -122,6 +149,7 @@ export function videoRoutes(context: ReturnType<typeof contextPlugin>, deps: Vid
       // Unticked checkboxes are simply absent from a form.
       fields.commentsEnabled = fields.commentsEnabled === "on";
       fields.downloadEnabled = fields.downloadEnabled === "on";
+      fields.nsfw = fields.nsfw === "on";
       try {
         const video = await editVideo(deps, editor, params.id, fields);
         return redirect(`/w/${video.shortId}/edit?saved=1`, 303);
@@ -141,26 +169,11 @@ export function videoRoutes(context: ReturnType<typeof contextPlugin>, deps: Vid
       const video = await retryTranscode(deps, requireUser(user), params.id);
       return redirect(`/w/${video.shortId}`, 303);
     })
-    .get("/services/oembed", async ({ query }) => {
-      const match = /\/w\/([\w-]+)$/.exec(String(query.url ?? ""));
-      const video = match ? await findVisibleVideo(deps, match[1]!, null) : null;
-      if (!video || video.privacy !== 1 || !String(query.url).startsWith(deps.config.publicUrl)) throw notFound("No public video at that URL.");
-      const width = 560;
-      const height = 315;
-      return {
-        type: "video",
-        version: "1.0",
-        title: video.name,
-        author_name: video.channelDisplayName,
-        author_url: `${deps.config.publicUrl}/c/${video.channelHandle}`,
-        provider_name: deps.config.instanceName,
-        provider_url: deps.config.publicUrl,
-        thumbnail_url: deps.config.publicUrl + videoUrls(video.uuid).thumbnail,
-        thumbnail_width: 280,
-        thumbnail_height: 158,
-        width,
-        height,
-        html: `<iframe width="${width}" height="${height}" src="${deps.config.publicUrl}/videos/embed/${video.shortId}" frameborder="0" allowfullscreen sandbox="allow-same-origin allow-scripts allow-popups"></iframe>`,
-      };
+    .get("/services/oembed", async ({ query, page }) => {
+      const request = parseOembedRequest(query, deps.config.publicUrl);
+      const video = request ? await findVisibleVideo(deps, request.videoId, null) : null;
+      // Unlisted videos stay unlisted: oEmbed consumers may crawl, cache and show what they get.
+      if (!request || !video || video.privacy !== 1) throw notFound(page.t("share.oembedNotFound"));
+      return toOembed(video, deps.config, request);
     });
 }

@@ -6,6 +6,7 @@ import type { UploadDeps } from "./upload.ts";
 import { classifyVideoId } from "./ids.ts";
 import { parseVideoDetails } from "./metadata.ts";
 import * as q from "./queries.ts";
+import { notifyVideoPublished } from "../notifications/service.ts";
 
 export type VideosDeps = UploadDeps;
 
@@ -50,11 +51,14 @@ export async function editVideo(deps: VideosDeps, user: UserRow, rawId: string, 
     tags: video.tags,
     commentsEnabled: video.commentsEnabled,
     downloadEnabled: video.downloadEnabled,
-    ...Object.fromEntries(Object.entries(raw).filter(([, v]) => v !== undefined)),
+    nsfw: raw.nsfw ?? raw.sensitive ?? video.sensitive,
+    ...Object.fromEntries(Object.entries(raw).filter(([k, v]) => v !== undefined && k !== "nsfw" && k !== "sensitive")),
   };
   const { details, problems } = parseVideoDetails(merged);
   if (Object.keys(problems).length > 0) throw badRequest("Please correct the highlighted fields.", problems);
   await q.updateVideoDetails(deps.sql, video.id, details);
+  // Subscribers hear of a video when it first becomes public (at most once: notifications are per video and type).
+  if (video.state === "published" && video.privacy !== 1 && details.privacy === 1) await notifyVideoPublished(deps.sql, video.id);
   return (await q.findVideo(deps.sql, { id: video.id }))!;
 }
 

@@ -3,7 +3,7 @@ import type { Config } from "../config.ts";
 import { absoluteUrl, staticUrl } from "../http/urls.ts";
 import { videoUrls } from "../storage/layout.ts";
 import { CATEGORIES, LANGUAGES, PRIVACY_LABELS } from "./metadata.ts";
-import type { VideoRow } from "./queries.ts";
+import type { VideoRow, VideoListRow } from "./queries.ts";
 
 /** PeerTube's state ids: 1 published, 2 to transcode, 7 transcoding failed (we add progress separately). */
 const STATES = {
@@ -13,7 +13,7 @@ const STATES = {
   failed: { id: 7, label: "Transcoding failed" },
 } as const;
 
-export function videoListItemJson(config: Config, v: VideoRow) {
+export function videoListItemJson(config: Config, v: VideoListRow) {
   const urls = videoUrls(v.uuid);
   return {
     id: v.id,
@@ -24,8 +24,11 @@ export function videoListItemJson(config: Config, v: VideoRow) {
     embedPath: `/videos/embed/${v.shortId}`,
     duration: Math.round(v.duration),
     views: v.views,
+    likes: v.likes,
+    dislikes: v.dislikes,
     isLocal: true,
-    isLive: false,
+    isLive: v.isLive,
+    nsfw: v.sensitive,
     privacy: { id: v.privacy, label: PRIVACY_LABELS[v.privacy] },
     category: { id: v.category, label: v.category ? CATEGORIES[v.category] : "Unknown" },
     language: { id: v.language, label: v.language ? LANGUAGES[v.language] : "Unknown" },

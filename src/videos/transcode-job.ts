@@ -12,6 +12,7 @@ import type { Layout } from "../storage/layout.ts";
 import { FfmpegError } from "../transcoding/ffmpeg.ts";
 import { transcodeToHlsLadder, type VodOutput } from "../transcoding/vod.ts";
 import { removeVideoFiles } from "./service.ts";
+import { notifyTranscodeFailed, notifyVideoPublished } from "../notifications/service.ts";
 import * as q from "./queries.ts";
 
 export interface TranscodeJobDeps {
@@ -80,8 +81,12 @@ export function createTranscodeHandler(deps: TranscodeJobDeps) {
       const lastAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
       const reason = error instanceof FfmpegError ? transcodeFailureReason(error) : (error as Error).message;
       await q.setVideoState(deps.sql, videoId, lastAttempt ? "failed" : "queued", { reason });
+      // Only the final failure is news to the owner; earlier attempts are retried. Notifying never throws.
+      if (lastAttempt) await notifyTranscodeFailed(deps.sql, videoId);
       throw error;
     }
+    // Outside the try: the video is published whatever happens to its notifications (they never throw).
+    await notifyVideoPublished(deps.sql, videoId);
   };
 }
 

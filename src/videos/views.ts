@@ -1,11 +1,12 @@
 /**
  * View counting: one view per viewer per video per window, buffered in Redis and added to PostgreSQL in
- * batches, so a popular video costs one UPDATE per flush instead of one per viewer.
+ * batches, so a popular video costs one UPDATE per flush instead of one per viewer. Each flush also adds the
+ * counts to the current hour in video_views_hourly, which trending ranks by.
  */
 import type { Redis } from "ioredis";
 import type { Sql } from "../db/client.ts";
 import { createBufferedCounters } from "../queue/counters.ts";
-import { addViews } from "./queries.ts";
+import { addHourlyViews, addViews } from "./queries.ts";
 
 /** PeerTube counts a viewer again after an hour. */
 export const VIEW_WINDOW_SECONDS = 3600;
@@ -17,6 +18,7 @@ export interface ViewCounter {
   flush(): Promise<number>;
 }
 
+/** Counts views in Redis (`prefix` namespaces the keys) and flushes them to PostgreSQL on demand. */
 export function createViewCounter(redis: Redis, sql: Sql, prefix: string): ViewCounter {
   const pending = createBufferedCounters(redis, `${prefix}views:pending`);
   return {
@@ -29,8 +31,14 @@ export function createViewCounter(redis: Redis, sql: Sql, prefix: string): ViewC
     },
     async flush() {
       const counts = await pending.drain();
+      if (counts.size === 0) return 0;
+      const byVideo = new Map([...counts].map(([id, n]) => [Number(id), n]));
       try {
-        await addViews(sql, new Map([...counts].map(([id, n]) => [Number(id), n])));
+        // One transaction, so a failure restores counts that neither the total nor the hourly row has taken.
+        await sql.begin(async (tx) => {
+          await addViews(tx, byVideo);
+          await addHourlyViews(tx, byVideo);
+        });
       } catch (error) {
         await pending.restore(counts);
         throw error;

@@ -32,9 +32,9 @@ function expectCleanConsole(ignore: RegExp[] = []) {
   consoleWatch.clear();
 }
 
-/** True once Alpine and htmx have started, so interactions are wired before the test clicks. */
+/** True once htmx has started, and Alpine too on pages that use it, so interactions are wired before the test clicks. */
 async function scriptsReady(p: Page) {
-  await p.waitForFunction(() => "Alpine" in window && "htmx" in window);
+  await p.waitForFunction(() => "htmx" in window && (!document.querySelector("[x-data]") || "Alpine" in window));
 }
 
 beforeAll(async () => {

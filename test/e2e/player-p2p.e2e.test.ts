@@ -5,6 +5,7 @@
  * list the renditions, toggle the stats overlay, report its bytes, and log no errors.
  * Playing with real peers needs a non-loopback network (see DESIGN.md); that is the P2P swarm test's job.
  */
+import { testPage } from "../helpers/page.ts";
 import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -61,7 +62,7 @@ function watchView(origin: string): WatchView {
 }
 
 function renderPage(origin: string): string {
-  const context = { instanceName: "Tubelet test", viewer: null, csrfToken: "t", assets: assets.urls, now: new Date(), path: "/" };
+  const context = testPage({ instanceName: "Tubelet test", assets: assets.urls, now: new Date() });
   return String(WatchPage({ page: context, video: watchView(origin), canManage: false, publicUrl: origin, p2p: true }));
 }
 

@@ -4,7 +4,9 @@ import { createRedis } from "../../src/queue/redis.ts";
 import { loadAssets } from "../../src/http/assets.ts";
 import { createRateLimiter } from "../../src/http/rate-limit.ts";
 import type { AppDeps } from "../../src/http/context.ts";
-import { createApp } from "../../src/server.ts";
+import { createApp, LISTING_CACHE_ENTRIES } from "../../src/server.ts";
+import { createVisitorPages } from "../../src/http/visitor-pages.ts";
+import { createMicroCache } from "../../src/http/micro-cache.ts";
 import { registerUser } from "../../src/accounts/service.ts";
 import { createQueues } from "../../src/queue/queues.ts";
 import { createLayout } from "../../src/storage/layout.ts";
@@ -36,11 +38,14 @@ export async function createTestApp(env: Record<string, string> = {}): Promise<T
     TUBELET_DATA_DIR: dataDir,
     TUBELET_REDIS_PREFIX: `${uniqueName("t")}:`,
     TUBELET_TRUST_PROXY: "true",
+    // Tests change data and look at once; listing reuse has its own tests (micro-cache, and one with it on).
+    TUBELET_LISTING_CACHE_MS: "0",
     ...(process.env.REDIS_URL ? { REDIS_URL: process.env.REDIS_URL } : {}),
     ...env,
   });
   const redis = createRedis(config.redisUrl);
   const limiter = createRateLimiter(redis, config.redisPrefix);
+  const listings = createMicroCache<unknown>({ ttlMs: config.listingCacheMs, maxEntries: LISTING_CACHE_ENTRIES });
   const deps: AppDeps = {
     config,
     sql: db.sql,
@@ -51,6 +56,9 @@ export async function createTestApp(env: Record<string, string> = {}): Promise<T
     layout: createLayout(dataDir),
     views: createViewCounter(redis, db.sql, config.redisPrefix),
     p2pStats: createP2PStats(redis, db.sql, limiter, config.redisPrefix),
+    listings,
+    visitorPages: createVisitorPages(listings),
+    swarmPeers: () => 0,
   };
   const app = createApp(deps);
   const handle = (request: Request) => app.handle(request);

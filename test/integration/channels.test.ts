@@ -127,7 +127,7 @@ describe("channels", () => {
       await c.page("/c/bigavatar_channel/edit");
       const res = await upload(c, "bigavatar_channel", new Blob([new Uint8Array(4096)], { type: "image/png" }));
       expect(res.status).toBe(413);
-      expect(await res.text()).toContain("the limit is 0.0 MB");
+      expect(await res.text()).toContain("the limit is 2 KB");
     } finally {
       await big.close();
     }

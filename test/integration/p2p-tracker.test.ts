@@ -24,6 +24,8 @@ let swarms: VideoSwarm[];
 let quiet: VideoSwarm[];
 /** A swarm only the relay test joins: with another peer in it, the offer could go to that peer instead. */
 let relaySwarm: VideoSwarm[];
+/** A video whose swarm only the initial-delay test joins. */
+let lonely: Awaited<ReturnType<typeof insertPublishedVideo>>;
 let addresses = 0;
 const open: TrackerTestClient[] = [];
 
@@ -47,6 +49,7 @@ beforeAll(async () => {
   ({ swarms } = await insertPublishedVideo(server.db.sql, server.dataDir, channel!.id));
   ({ swarms: quiet } = await insertPublishedVideo(server.db.sql, server.dataDir, channel!.id, "Quiet video"));
   ({ swarms: relaySwarm } = await insertPublishedVideo(server.db.sql, server.dataDir, channel!.id, "Relay video"));
+  lonely = await insertPublishedVideo(server.db.sql, server.dataDir, channel!.id, "Lonely video");
 });
 
 afterAll(async () => {
@@ -65,6 +68,20 @@ describe("tracker at /tracker/socket", () => {
     expect(reply.interval as number).toBeLessThan(8);
     // The web app still answers on the same port.
     expect((await fetch(`${server.url}/`)).status).toBe(200);
+  });
+
+  test("the P2P player waits for peers before its first HTTP request only when the swarm has some", async () => {
+    const video = lonely;
+    const initialDelay = async () => {
+      const html = await (await fetch(`${server.url}/w/${video.uuid}`, { headers: { cookie: "tubelet_p2p=on" } })).text();
+      const attribute = /data-p2p-settings="([^"]*)"/.exec(html)![1]!.replaceAll("&#34;", '"').replaceAll("&quot;", '"');
+      return (JSON.parse(attribute) as { httpDownloadInitialTimeoutMs: number }).httpDownloadInitialTimeoutMs;
+    };
+    expect(await initialDelay()).toBe(0);
+    const client = await connect();
+    const reply = await client.request(announce(video.swarms[0]!.infoHash, peerId("first")));
+    expect(reply["failure reason"]).toBeUndefined();
+    expect(await initialDelay()).toBe(1500);
   });
 
   test("an unknown info hash is refused", async () => {

@@ -1,5 +1,6 @@
 /** A video in a grid: thumbnail with duration, title, channel, views and age. */
-import { formatAge, formatDuration, formatViews } from "../format.ts";
+import type { PageContext } from "../context.ts";
+import { formatDuration } from "../format.ts";
 
 export interface VideoCardView {
   readonly shortId: string;
@@ -11,17 +12,23 @@ export interface VideoCardView {
   readonly views: number;
   readonly publishedAt: Date | null;
   readonly createdAt: Date;
+  /** Marked sensitive by its uploader: blurred unless the viewer chose to see such videos as they are. */
+  readonly sensitive?: boolean;
+  readonly isLive?: boolean;
   /** Shown to the owner on their channel page: "Transcoding 40%", "Failed", "Private". */
   readonly badge?: string;
 }
 
-export function VideoCard({ video, now }: { video: VideoCardView; now: Date }) {
+export function VideoCard({ video, page }: { video: VideoCardView; page: PageContext }) {
+  const blurred = Boolean(video.sensitive) && (page.viewer?.sensitivePolicy ?? "blur") !== "show";
   return (
-    <li class="video-card">
+    <li class={blurred ? "video-card sensitive" : "video-card"}>
       <a href={`/w/${video.shortId}`} class="thumb">
         {video.thumbnailUrl ? <img src={video.thumbnailUrl} alt="" width="280" height="158" loading="lazy" /> : <span class="thumb-empty" />}
-        {video.duration > 0 ? <span class="duration" safe>{formatDuration(video.duration)}</span> : ""}
+        {video.isLive ? <span class="live-badge" safe>{page.t("video.live")}</span> : ""}
+        {video.duration > 0 && !video.isLive ? <span class="duration" safe>{formatDuration(video.duration)}</span> : ""}
         {video.badge ? <span class="badge" safe>{video.badge}</span> : ""}
+        {blurred ? <span class="sensitive-label" safe>{page.t("video.sensitive")}</span> : ""}
       </a>
       <a href={`/w/${video.shortId}`} class="video-title" safe>
         {video.name}
@@ -29,30 +36,30 @@ export function VideoCard({ video, now }: { video: VideoCardView; now: Date }) {
       <a href={`/c/${video.channelHandle}`} class="muted video-channel" safe>
         {video.channelDisplayName}
       </a>
-      <span class="muted video-meta" safe>{`${formatViews(video.views)} · ${formatAge(video.publishedAt ?? video.createdAt, now)}`}</span>
+      <span class="muted video-meta" safe>{`${page.t("video.views", { count: video.views })} · ${page.i18n.age(video.publishedAt ?? video.createdAt, page.now)}`}</span>
     </li>
   );
 }
 
 /** The grid, with an htmx "load more" button that replaces itself with the next page (also the fragment it loads). */
-export function VideoGrid({ videos, now, moreUrl }: { videos: readonly VideoCardView[]; now: Date; moreUrl?: string | null }) {
+export function VideoGrid({ videos, page, moreUrl }: { videos: readonly VideoCardView[]; page: PageContext; moreUrl?: string | null }) {
   return (
     <>
       <ul class="video-grid">
         {videos.map((v) => (
-          <VideoCard video={v} now={now} />
+          <VideoCard video={v} page={page} />
         ))}
       </ul>
-      {moreUrl ? <MoreButton url={moreUrl} /> : ""}
+      {moreUrl ? <MoreButton url={moreUrl} label={page.t("common.loadMore")} /> : ""}
     </>
   );
 }
 
-export function MoreButton({ url }: { url: string }) {
+export function MoreButton({ url, label }: { url: string; label: string }) {
   return (
     <div class="more">
-      <a class="button" href={url} hx-get={url} hx-target="closest .more" hx-swap="outerHTML">
-        Load more
+      <a class="button" href={url} hx-get={url} hx-target="closest .more" hx-swap="outerHTML" safe>
+        {label}
       </a>
     </div>
   );

@@ -1,6 +1,7 @@
 /** Administration: how much of the video traffic peers carried, per day and per video. */
 import type { PageContext } from "../context.ts";
 import { Layout } from "../layout.tsx";
+import { SLOT, aroundSlot } from "../format.ts";
 
 export interface TrafficRow {
   readonly label: string;
@@ -19,7 +20,7 @@ export function p2pShare(row: { httpBytes: number; p2pBytes: number }): string {
   return total === 0 ? "–" : `${Math.round((row.p2pBytes / total) * 100)}%`;
 }
 
-function TrafficTable({ rows, first }: { rows: readonly TrafficRow[]; first: string }) {
+function TrafficTable({ page, rows, first }: { page: PageContext; rows: readonly TrafficRow[]; first: string }) {
   return (
     <table class="table">
       <thead>
@@ -27,9 +28,15 @@ function TrafficTable({ rows, first }: { rows: readonly TrafficRow[]; first: str
           <th scope="col" safe>
             {first}
           </th>
-          <th scope="col">From the server</th>
-          <th scope="col">From peers</th>
-          <th scope="col">P2P share</th>
+          <th scope="col" safe>
+            {page.t("admin.p2p.fromServer")}
+          </th>
+          <th scope="col" safe>
+            {page.t("admin.p2p.fromPeers")}
+          </th>
+          <th scope="col" safe>
+            {page.t("admin.p2p.share")}
+          </th>
         </tr>
       </thead>
       <tbody>
@@ -47,17 +54,20 @@ function TrafficTable({ rows, first }: { rows: readonly TrafficRow[]; first: str
 }
 
 export function AdminP2PPage({ page, total, days, videos }: { page: PageContext; total: TrafficRow; days: readonly TrafficRow[]; videos: readonly TrafficRow[] }) {
+  const t = page.t;
+  const [before, after] = aroundSlot(t("admin.p2p.summary", { share: SLOT, p2p: mb(total.p2pBytes), total: mb(total.p2pBytes + total.httpBytes) }));
   return (
-    <Layout page={page} title="P2P statistics">
-      <h1>Peer-to-peer statistics</h1>
+    <Layout page={page} title={t("admin.p2p.title")}>
+      <h1 safe>{t("admin.p2p.heading")}</h1>
       <p>
-        Over the last 30 days peers carried <strong safe>{p2pShare(total)}</strong> of video bytes (<span safe>{mb(total.p2pBytes)}</span>{" "}
-        of <span safe>{mb(total.p2pBytes + total.httpBytes)}</span>), as reported by players.
+        <span safe>{before}</span>
+        <strong safe>{p2pShare(total)}</strong>
+        <span safe>{after}</span>
       </p>
-      <h2>By day</h2>
-      <TrafficTable rows={days} first="Day" />
-      <h2>Videos with the most traffic</h2>
-      <TrafficTable rows={videos} first="Video" />
+      <h2 safe>{t("admin.p2p.byDay")}</h2>
+      <TrafficTable page={page} rows={days} first={t("admin.p2p.day")} />
+      <h2 safe>{t("admin.p2p.topVideos")}</h2>
+      <TrafficTable page={page} rows={videos} first={t("admin.p2p.video")} />
     </Layout>
   );
 }

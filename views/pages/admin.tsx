@@ -11,19 +11,28 @@ export interface PendingUser {
 }
 
 export function AdminUsersPage({ page, pending, notice }: { page: PageContext; pending: readonly PendingUser[]; notice?: string }) {
+  const t = page.t;
   return (
-    <Layout page={page} title="Administration">
-      <h1>Accounts waiting for approval</h1>
+    <Layout page={page} title={t("admin.title")}>
+      <h1 safe>{t("admin.pending.heading")}</h1>
       <Alert message={notice} kind="info" />
       {pending.length === 0 ? (
-        <p class="muted">Nobody is waiting.</p>
+        <p class="muted" safe>
+          {t("admin.pending.none")}
+        </p>
       ) : (
         <table class="table">
           <thead>
             <tr>
-              <th scope="col">Username</th>
-              <th scope="col">E-mail</th>
-              <th scope="col">Registered</th>
+              <th scope="col" safe>
+                {t("admin.pending.username")}
+              </th>
+              <th scope="col" safe>
+                {t("admin.pending.email")}
+              </th>
+              <th scope="col" safe>
+                {t("admin.pending.registered")}
+              </th>
               <th scope="col"></th>
             </tr>
           </thead>
@@ -36,8 +45,8 @@ export function AdminUsersPage({ page, pending, notice }: { page: PageContext; p
                 <td>
                   <form method="post" action={`/admin/users/${u.id}/approve`} class="inline">
                     <Csrf token={page.csrfToken} />
-                    <button type="submit" class="button">
-                      Approve
+                    <button type="submit" class="button" safe>
+                      {t("admin.pending.approve")}
                     </button>
                   </form>
                 </td>

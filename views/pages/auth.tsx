@@ -12,23 +12,27 @@ export interface LoginProps {
 }
 
 export function LoginPage({ page, next, login, error, notice }: LoginProps) {
+  const t = page.t;
   return (
-    <Layout page={page} title="Log in">
+    <Layout page={page} title={t("auth.login.title")}>
       <section class="card narrow">
-        <h1>Log in</h1>
+        <h1 safe>{t("auth.login.title")}</h1>
         <Alert message={notice} kind="info" />
         <Alert message={error} />
         <form method="post" action="/login" class="form">
           <Csrf token={page.csrfToken} />
           <input type="hidden" name="next" value={next} />
-          <Field name="login" label="Username or e-mail" value={login} required autocomplete="username" maxlength={254} />
-          <Field name="password" label="Password" type="password" required autocomplete="current-password" maxlength={200} />
-          <button type="submit" class="button primary">
-            Log in
+          <Field name="login" label={t("auth.login.login")} value={login} required autocomplete="username" maxlength={254} />
+          <Field name="password" label={t("auth.password")} type="password" required autocomplete="current-password" maxlength={200} />
+          <button type="submit" class="button primary" safe>
+            {t("auth.login.submit")}
           </button>
         </form>
         <p class="muted">
-          New here? <a href="/register">Create an account</a>
+          <span safe>{t("auth.login.newHere")}</span>{" "}
+          <a href="/register" safe>
+            {t("auth.login.createAccount")}
+          </a>
         </p>
       </section>
     </Layout>
@@ -44,22 +48,23 @@ export interface RegisterProps {
 }
 
 export function RegisterPage({ page, signup, values = {}, errors = {}, error }: RegisterProps) {
+  const t = page.t;
   return (
-    <Layout page={page} title="Create an account">
+    <Layout page={page} title={t("auth.register.title")}>
       <section class="card narrow">
-        <h1>Create an account</h1>
+        <h1 safe>{t("auth.register.title")}</h1>
         {signup === "closed" ? (
-          <Alert message="Registration is closed on this instance." />
+          <Alert message={t("auth.register.closed")} />
         ) : (
           <>
-            {signup === "approval" ? <Alert kind="info" message="An administrator approves new accounts before they can log in." /> : ""}
+            {signup === "approval" ? <Alert kind="info" message={t("auth.register.approval")} /> : ""}
             <Alert message={error} />
             <form method="post" action="/register" class="form" novalidate>
               <Csrf token={page.csrfToken} />
               <Field
                 name="username"
-                label="Username"
-                hint="Lower-case letters, digits, dots and underscores. Others will find you as @username."
+                label={t("auth.register.username")}
+                hint={t("auth.register.usernameHint")}
                 value={values.username}
                 error={errors.username}
                 required
@@ -67,26 +72,44 @@ export function RegisterPage({ page, signup, values = {}, errors = {}, error }: 
                 autocomplete="username"
                 checkUrl="/handles/check?field=username"
               />
-              <Field name="displayName" label="Display name (optional)" value={values.displayName} error={errors.displayName} maxlength={120} />
-              <Field name="email" label="E-mail" type="email" value={values.email} error={errors.email} required maxlength={254} autocomplete="email" />
+              <Field
+                name="displayName"
+                label={t("auth.register.displayName")}
+                value={values.displayName}
+                error={errors.displayName}
+                maxlength={120}
+              />
+              <Field
+                name="email"
+                label={t("auth.register.email")}
+                type="email"
+                value={values.email}
+                error={errors.email}
+                required
+                maxlength={254}
+                autocomplete="email"
+              />
               <Field
                 name="password"
-                label="Password"
+                label={t("auth.password")}
                 type="password"
-                hint="At least 8 characters."
+                hint={t("auth.register.passwordHint")}
                 error={errors.password}
                 required
                 maxlength={200}
                 autocomplete="new-password"
               />
-              <button type="submit" class="button primary">
-                Create account
+              <button type="submit" class="button primary" safe>
+                {t("auth.register.submit")}
               </button>
             </form>
           </>
         )}
         <p class="muted">
-          Already have an account? <a href="/login">Log in</a>
+          <span safe>{t("auth.register.haveAccount")}</span>{" "}
+          <a href="/login" safe>
+            {t("auth.login.title")}
+          </a>
         </p>
       </section>
     </Layout>
@@ -94,11 +117,12 @@ export function RegisterPage({ page, signup, values = {}, errors = {}, error }: 
 }
 
 export function RegisteredPendingPage({ page }: { page: PageContext }) {
+  const t = page.t;
   return (
-    <Layout page={page} title="Account created">
+    <Layout page={page} title={t("auth.pending.title")}>
       <section class="card narrow">
-        <h1>Almost there</h1>
-        <p>Your account was created. An administrator will approve it; you can log in after that.</p>
+        <h1 safe>{t("auth.pending.heading")}</h1>
+        <p safe>{t("auth.pending.text")}</p>
       </section>
     </Layout>
   );

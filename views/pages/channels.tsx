@@ -4,6 +4,9 @@ import { Layout } from "../layout.tsx";
 import { Avatar } from "../components/avatar.tsx";
 import { Alert, Csrf, Field, TextArea } from "../components/form.tsx";
 import { VideoGrid, type VideoCardView } from "../components/video-card.tsx";
+import { SubscribeButton } from "../components/subscribe-button.tsx";
+import { FeedLinks } from "../components/feed-links.tsx";
+import { SLOT, aroundSlot } from "../format.ts";
 
 export interface ChannelView {
   readonly handle: string;
@@ -23,11 +26,20 @@ export interface ChannelPageProps {
   readonly host: string;
   readonly videos: readonly VideoCardView[];
   readonly notice?: string;
+  /** For the subscribe button: whether the viewer follows the channel, and how many do. */
+  readonly subscription?: { readonly subscribed: boolean; readonly subscribers: number };
 }
 
-export function ChannelPage({ page, channel, isOwner, host, videos, notice }: ChannelPageProps) {
+export function ChannelPage({ page, channel, isOwner, host, videos, notice, subscription }: ChannelPageProps) {
+  const t = page.t;
+  const [byBefore, byAfter] = aroundSlot(t("channel.by", { owner: SLOT }));
   return (
-    <Layout page={page} title={channel.displayName} description={channel.description.slice(0, 200)}>
+    <Layout
+      page={page}
+      title={channel.displayName}
+      description={channel.description.slice(0, 200)}
+      head={<FeedLinks page={page} owner={{ kind: "channel", handle: channel.handle }} name={channel.displayName} />}
+    >
       <Alert message={notice} kind="info" />
       <section class="profile">
         <Avatar url={channel.avatarUrl} name={channel.displayName} size={96} />
@@ -35,11 +47,20 @@ export function ChannelPage({ page, channel, isOwner, host, videos, notice }: Ch
           <h1 safe>{channel.displayName}</h1>
           <p class="muted handle" safe>{`@${channel.handle}@${host}`}</p>
           <p>
-            By <a href={`/a/${channel.ownerHandle}`} safe>{channel.ownerDisplayName}</a>
+            <span safe>{byBefore}</span>
+            <a href={`/a/${channel.ownerHandle}`} safe>
+              {channel.ownerDisplayName}
+            </a>
+            <span safe>{byAfter}</span>
           </p>
+          {subscription ? (
+            <SubscribeButton page={page} channelHandle={channel.handle} subscribed={subscription.subscribed} subscribers={subscription.subscribers} />
+          ) : (
+            ""
+          )}
           {isOwner ? (
-            <a class="button" href={`/c/${channel.handle}/edit`}>
-              Edit channel
+            <a class="button" href={`/c/${channel.handle}/edit`} safe>
+              {t("channel.edit")}
             </a>
           ) : (
             ""
@@ -49,22 +70,23 @@ export function ChannelPage({ page, channel, isOwner, host, videos, notice }: Ch
       {channel.description ? <p class="description" safe>{channel.description}</p> : ""}
       {channel.support ? (
         <aside class="card">
-          <h2>Support this channel</h2>
+          <h2 safe>{t("channel.support")}</h2>
           <p safe>{channel.support}</p>
         </aside>
       ) : (
         ""
       )}
       <section>
-        <h2>Videos</h2>
-        {videos.length ? <VideoGrid videos={videos} now={page.now} /> : <p class="muted">This channel has no videos yet.</p>}
+        <h2 safe>{t("channel.videos")}</h2>
+        {videos.length ? <VideoGrid videos={videos} page={page} /> : <p class="muted" safe>{t("channel.noVideos")}</p>}
       </section>
     </Layout>
   );
 }
 
-export function ChannelList({ channels }: { channels: readonly ChannelView[] }) {
-  if (channels.length === 0) return <p class="muted">No channels yet.</p>;
+/** A list of channels; `page` is only needed to say that there are none. */
+export function ChannelList({ channels, page }: { channels: readonly ChannelView[]; page?: PageContext }) {
+  if (channels.length === 0) return <p class="muted" safe>{page?.t("channel.none") ?? ""}</p>;
   return (
     <ul class="channel-list">
       {channels.map((c) => (
@@ -91,21 +113,27 @@ export interface AccountView {
 }
 
 export function AccountPage({ page, account, channels, host }: { page: PageContext; account: AccountView; channels: readonly ChannelView[]; host: string }) {
+  const [joinedBefore, joinedAfter] = aroundSlot(page.t("account.joined", { date: SLOT }));
+  const joined = account.createdAt.toLocaleDateString(page.locale, { year: "numeric", month: "long", timeZone: "UTC" });
   return (
-    <Layout page={page} title={account.displayName}>
+    <Layout page={page} title={account.displayName} head={<FeedLinks page={page} owner={{ kind: "account", handle: account.handle }} name={account.displayName} />}>
       <section class="profile">
         <Avatar url={account.avatarUrl} name={account.displayName} size={96} />
         <div>
           <h1 safe>{account.displayName}</h1>
           <p class="muted handle" safe>{`@${account.handle}@${host}`}</p>
           <p class="muted">
-            Joined <time datetime={account.createdAt.toISOString()} safe>{account.createdAt.toLocaleDateString("en", { year: "numeric", month: "long" })}</time>
+            <span safe>{joinedBefore}</span>
+            <time datetime={account.createdAt.toISOString()} safe>
+              {joined}
+            </time>
+            <span safe>{joinedAfter}</span>
           </p>
         </div>
       </section>
       {account.description ? <p class="description" safe>{account.description}</p> : ""}
-      <h2>Channels</h2>
-      <ChannelList channels={channels} />
+      <h2 safe>{page.t("account.channels")}</h2>
+      <ChannelList channels={channels} page={page} />
     </Layout>
   );
 }
@@ -127,32 +155,40 @@ export function MyChannelsPage(p: {
 }) {
   const errors = p.errors ?? {};
   const values = p.values ?? {};
+  const t = p.page.t;
   return (
-    <Layout page={p.page} title="My channels">
-      <h1>My channels</h1>
+    <Layout page={p.page} title={t("channel.mine")}>
+      <h1 safe>{t("channel.mine")}</h1>
       <Alert message={p.notice} kind="info" />
-      <ChannelList channels={p.channels} />
+      <ChannelList channels={p.channels} page={p.page} />
       <section class="card" id="create">
-        <h2>Create a channel</h2>
+        <h2 safe>{t("channel.create.heading")}</h2>
         <Alert message={p.error} />
         <form method="post" action="/my/channels" class="form" novalidate>
           <Csrf token={p.page.csrfToken} />
           <Field
             name="handle"
-            label="Handle"
+            label={t("channel.field.handle")}
             prefix="@"
-            hint="How people find and follow the channel; it cannot be changed later."
+            hint={t("channel.field.handleHint")}
             value={values.handle}
             error={errors.handle}
             required
             maxlength={50}
             checkUrl="/handles/check?field=handle"
           />
-          <Field name="displayName" label="Display name" value={values.displayName} error={errors.displayName} required maxlength={120} />
-          <TextArea name="description" label="Description" value={values.description} error={errors.description} maxlength={1000} />
-          <TextArea name="support" label="Support text" hint="How viewers can support you." value={values.support} error={errors.support} maxlength={1000} />
-          <button type="submit" class="button primary">
-            Create channel
+          <Field name="displayName" label={t("channel.field.displayName")} value={values.displayName} error={errors.displayName} required maxlength={120} />
+          <TextArea name="description" label={t("channel.field.description")} value={values.description} error={errors.description} maxlength={1000} />
+          <TextArea
+            name="support"
+            label={t("channel.field.support")}
+            hint={t("channel.field.supportHint")}
+            value={values.support}
+            error={errors.support}
+            maxlength={1000}
+          />
+          <button type="submit" class="button primary" safe>
+            {t("channel.create.submit")}
           </button>
         </form>
       </section>
@@ -172,55 +208,72 @@ export function EditChannelPage(p: {
   const c = p.channel;
   const values = p.values ?? c;
   const errors = p.errors ?? {};
+  const t = p.page.t;
+  const [editBefore, editAfter] = aroundSlot(t("channel.editTitle", { name: SLOT }));
   return (
-    <Layout page={p.page} title={`Edit ${c.displayName}`}>
+    <Layout page={p.page} title={t("channel.editTitle", { name: c.displayName })}>
       <h1>
-        Edit <span safe>{c.displayName}</span>
+        <span safe>{editBefore}</span>
+        <span safe>{c.displayName}</span>
+        <span safe>{editAfter}</span>
       </h1>
       <p>
-        <a href={`/c/${c.handle}`}>View channel</a>
+        <a href={`/c/${c.handle}`} safe>
+          {t("channel.view")}
+        </a>
       </p>
       <Alert message={p.notice} kind="info" />
       <Alert message={p.error} />
       <section class="card">
         <form method="post" action={`/c/${c.handle}/edit`} class="form" novalidate>
           <Csrf token={p.page.csrfToken} />
-          <Field name="displayName" label="Display name" value={values.displayName} error={errors.displayName} required maxlength={120} />
-          <TextArea name="description" label="Description" value={values.description} error={errors.description} maxlength={1000} />
-          <TextArea name="support" label="Support text" value={values.support} error={errors.support} maxlength={1000} />
-          <button type="submit" class="button primary">
-            Save
+          <Field name="displayName" label={t("channel.field.displayName")} value={values.displayName} error={errors.displayName} required maxlength={120} />
+          <TextArea name="description" label={t("channel.field.description")} value={values.description} error={errors.description} maxlength={1000} />
+          <TextArea name="support" label={t("channel.field.support")} value={values.support} error={errors.support} maxlength={1000} />
+          <button type="submit" class="button primary" safe>
+            {t("common.save")}
           </button>
         </form>
       </section>
       <section class="card">
-        <h2>Avatar</h2>
+        <h2 safe>{t("channel.avatar.heading")}</h2>
         <div class="avatar-row">
           <Avatar url={c.avatarUrl} name={c.displayName} size={96} />
           <form method="post" action={`/c/${c.handle}/avatar`} enctype="multipart/form-data" class="form">
             <Csrf token={p.page.csrfToken} />
             <div class="field">
-              <label for="f-avatar">Image</label>
-              <p class="hint">PNG, JPEG, WebP or GIF; it is cropped to a square.</p>
+              <label for="f-avatar" safe>
+                {t("channel.avatar.image")}
+              </label>
+              <p class="hint" safe>
+                {t("channel.avatar.hint")}
+              </p>
               <input id="f-avatar" type="file" name="avatar" accept="image/png,image/jpeg,image/webp,image/gif" required />
             </div>
-            <button type="submit" class="button">
-              Upload avatar
+            <button type="submit" class="button" safe>
+              {t("channel.avatar.submit")}
             </button>
           </form>
         </div>
       </section>
       <section class="card danger">
-        <h2>Delete this channel</h2>
+        <h2 safe>{t("channel.delete.heading")}</h2>
         {p.canDelete ? (
-          <form method="post" action={`/c/${c.handle}/delete`} x-data x-on:submit="if (!confirm('Delete this channel for good?')) $event.preventDefault()">
+          <form
+            method="post"
+            action={`/c/${c.handle}/delete`}
+            x-data
+            x-on:submit={`if (!confirm(${JSON.stringify(t("channel.delete.confirm"))})) $event.preventDefault()`}
+          >
             <Csrf token={p.page.csrfToken} />
-            <button type="submit" class="button danger">
-              Delete channel
+            <button type="submit" class="button danger" safe>
+              {t("channel.delete.submit")}
             </button>
           </form>
         ) : (
-          <p class="muted">This is your only channel; an account keeps at least one.</p>
+          <p class="muted" safe>
+            {t("channel.delete.onlyOne")}
+          </p>
         )}
       </section>
     </Layout>

@@ -1,11 +1,20 @@
 /** The watch page: player, title, channel, stats, description and tags; Open Graph and oEmbed for unfurling. */
+import type { Children } from "@kitajs/html";
 import type { PageContext } from "../context.ts";
 import { Layout } from "../layout.tsx";
 import { Avatar } from "../components/avatar.tsx";
 import { Csrf } from "../components/form.tsx";
 import { P2PNotice } from "../components/p2p-notice.tsx";
-import { formatAge, formatDuration, formatViews } from "../format.ts";
+import { formatDuration } from "../format.ts";
+import { RateButtons } from "../components/rate-buttons.tsx";
+import { SubscribeButton } from "../components/subscribe-button.tsx";
+import { SaveToPlaylist } from "../components/save-to-playlist.tsx";
+import { Share } from "../components/share.tsx";
+import { CommentsSection } from "../components/comments.tsx";
+import type { WatchExtras } from "../../src/videos/watch-extras.ts";
 import { renderMarkdown } from "../markdown.ts";
+import { i18nFor } from "../../src/i18n/i18n.ts";
+import { uploadMessages } from "./upload.tsx";
 
 export interface WatchView {
   readonly id: number;
@@ -22,6 +31,9 @@ export interface WatchView {
   readonly stateReason: string | null;
   readonly progress: number;
   readonly privacy: 1 | 2 | 3;
+  readonly commentsEnabled?: boolean;
+  /** Marked sensitive by its uploader: viewers who blur or hide such videos get a notice first. */
+  readonly sensitive?: boolean;
   readonly audioOnly: boolean;
   readonly width: number;
   readonly height: number;
@@ -53,11 +65,18 @@ export interface WatchPageProps {
   readonly p2p?: boolean;
   /** The consent notice under the player, if any. */
   readonly p2pNotice?: "ask" | "info" | null;
+  /** Ratings, subscription, comments and watch later around the player. */
+  readonly extras?: WatchExtras;
 }
 
-export function WatchPage({ page, video, canManage, publicUrl, p2p = false, p2pNotice = null }: WatchPageProps) {
+const NO_EXTRAS: WatchExtras = { likes: 0, dislikes: 0, myRating: null, subscribed: false, subscribers: 0, commentCount: 0, inWatchLater: false };
+
+export function WatchPage({ page, video, canManage, publicUrl, p2p = false, p2pNotice = null, extras = NO_EXTRAS }: WatchPageProps) {
   const url = `${publicUrl}/w/${video.shortId}`;
   const ready = video.state === "published";
+  const t = page.t;
+  // Someone who reached the page by its link still gets the video, behind a notice, even with the "hide" policy.
+  const gated = ready && Boolean(video.sensitive) && (page.viewer?.sensitivePolicy ?? "blur") !== "show";
   const head = (
     <>
       <link rel="stylesheet" href={page.assets.playerCss} />
@@ -77,8 +96,16 @@ export function WatchPage({ page, video, canManage, publicUrl, p2p = false, p2pN
   return (
     <Layout page={page} title={video.name} description={video.description.slice(0, 200)} head={head} scripts={ready ? [p2p ? page.assets.playerP2p : page.assets.playerHttp] : [page.assets.uploadJs]}>
       <section class="watch">
-        {ready ? <Player video={video} /> : <Processing video={video} canManage={canManage} csrf={page.csrfToken} />}
-        {ready && p2pNotice ? <P2PNotice kind={p2pNotice} csrf={page.csrfToken} next={page.path} /> : ""}
+        {gated ? (
+          <SensitiveGate page={page}>
+            <Player video={video} page={page} />
+          </SensitiveGate>
+        ) : ready ? (
+          <Player video={video} page={page} />
+        ) : (
+          <Processing video={video} canManage={canManage} page={page} />
+        )}
+        {ready && p2pNotice ? <P2PNotice kind={p2pNotice} page={page} /> : ""}
         <h1 class="watch-title" safe>
           {video.name}
         </h1>
@@ -87,18 +114,28 @@ export function WatchPage({ page, video, canManage, publicUrl, p2p = false, p2pN
             <Avatar url={video.channelAvatarUrl} name={video.channelDisplayName} size={40} />
             <strong safe>{video.channelDisplayName}</strong>
           </a>
-          <span class="muted" id="views" safe>{`${formatViews(video.views)} · ${formatAge(video.publishedAt ?? video.createdAt, page.now)}`}</span>
+          <SubscribeButton page={page} channelHandle={video.channelHandle} subscribed={extras.subscribed} subscribers={extras.subscribers} />
+          <span class="muted" id="views" safe>{`${page.t("video.views", { count: video.views })} · ${page.i18n.age(video.publishedAt ?? video.createdAt, page.now)}`}</span>
           <span class="watch-actions">
+            {ready ? (
+              <>
+                <RateButtons page={page} shortId={video.shortId} likes={extras.likes} dislikes={extras.dislikes} mine={extras.myRating} />
+                <SaveToPlaylist page={page} shortId={video.shortId} inWatchLater={extras.inWatchLater} />
+                {video.privacy !== 3 ? <Share page={page} shortId={video.shortId} name={video.name} publicUrl={publicUrl} /> : ""}
+              </>
+            ) : (
+              ""
+            )}
             {video.downloadUrl && ready ? (
-              <a class="button" href={video.downloadUrl} download={`${video.shortId}.mp4`}>
-                Download
+              <a class="button" href={video.downloadUrl} download={`${video.shortId}.mp4`} safe>
+                {t("watch.download")}
               </a>
             ) : (
               ""
             )}
             {canManage ? (
-              <a class="button" href={`/w/${video.shortId}/edit`}>
-                Edit
+              <a class="button" href={`/w/${video.shortId}/edit`} safe>
+                {t("common.edit")}
               </a>
             ) : (
               ""
@@ -115,14 +152,38 @@ export function WatchPage({ page, video, canManage, publicUrl, p2p = false, p2pN
         ) : (
           ""
         )}
-        <p class="muted shortcuts">Keyboard: space or k play/pause · j/l back/forward 10 s · ←/→ 5 s · f full screen · m mute · i stats</p>
+        <p class="muted shortcuts" safe>
+          {t("watch.shortcuts")}
+        </p>
+        {ready ? <CommentsSection page={page} shortId={video.shortId} enabled={video.commentsEnabled ?? true} count={extras.commentCount} /> : ""}
       </section>
     </Layout>
   );
 }
 
-/** The player box, shared by the watch page and the embed page. */
-export function Player({ video }: { video: WatchView }) {
+/** The notice over a sensitive video; the player stays blurred until the viewer asks to see it. */
+function SensitiveGate({ page, children }: { page: PageContext; children?: Children }) {
+  return (
+    <div class="sensitive-gate" x-data="{ shown: false }">
+      <div class="sensitive-notice" role="note" x-show="!shown">
+        <p>
+          <strong safe>{page.t("watch.sensitive.notice")}</strong>{" "}
+          <span safe>{page.t("watch.sensitive.detail")}</span>
+        </p>
+        <button type="button" class="button" id="sensitive-reveal" x-on:click="shown = true" safe>
+          {page.t("watch.sensitive.reveal")}
+        </button>
+      </div>
+      <div class="sensitive-cover sensitive-hidden" x-bind:class="{ 'sensitive-hidden': !shown }" x-on:click="shown = true">
+        {children as "safe"}
+      </div>
+    </div>
+  );
+}
+
+/** The player box, shared by the watch page and the embed page (which may not pass `page`: English then). */
+export function Player({ video, page }: { video: WatchView; page?: PageContext }) {
+  const t = page?.t ?? i18nFor("en").t;
   return (
     <div class="player-box" style={`aspect-ratio: ${video.audioOnly || !video.height ? "16 / 9" : `${video.width} / ${video.height}`}`}>
       <video
@@ -141,18 +202,25 @@ export function Player({ video }: { video: WatchView }) {
         {...{ playsinline: true }}
       ></video>
       <label class="quality">
-        Quality{" "}
-        <select id="quality" aria-label="Quality">
-          <option value="auto">Auto</option>
+        <span safe>{t("watch.quality")}</span>{" "}
+        <select id="quality" aria-label={t("watch.quality")}>
+          <option value="auto" safe>
+            {t("watch.qualityAuto")}
+          </option>
         </select>
       </label>
     </div>
   );
 }
 
-function Processing({ video, canManage, csrf }: { video: WatchView; canManage: boolean; csrf: string }) {
+function Processing({ video, canManage, page }: { video: WatchView; canManage: boolean; page: PageContext }) {
+  const t = page.t;
   const label =
-    video.state === "failed" ? "Processing failed" : video.state === "transcoding" ? `Processing: ${video.progress}%` : "Waiting to be processed";
+    video.state === "failed"
+      ? t("watch.state.failed")
+      : video.state === "transcoding"
+        ? t("watch.state.transcoding", { progress: video.progress })
+        : t("watch.state.queued");
   return (
     <div class="player-box processing" id="status">
       <div>
@@ -161,12 +229,18 @@ function Processing({ video, canManage, csrf }: { video: WatchView; canManage: b
         </p>
         {video.state === "failed" && video.stateReason ? <p class="error" safe>{video.stateReason}</p> : ""}
         {video.state !== "failed" ? (
-          <progress id="status-progress" max="100" value={String(video.progress)} data-events={`/w/${video.shortId}/events`}></progress>
+          <progress
+            id="status-progress"
+            max="100"
+            value={String(video.progress)}
+            data-events={`/w/${video.shortId}/events`}
+            data-messages={uploadMessages(page)}
+          ></progress>
         ) : canManage ? (
           <form method="post" action={`/w/${video.shortId}/retry`}>
-            <Csrf token={csrf} />
-            <button class="button" type="submit">
-              Try again
+            <Csrf token={page.csrfToken} />
+            <button class="button" type="submit" safe>
+              {t("watch.retry")}
             </button>
           </form>
         ) : (

@@ -1,12 +1,8 @@
 import { expect, test } from "bun:test";
-import type { AssetUrls, PageContext } from "../../../views/context.ts";
+import { testPage } from "../../helpers/page.ts";
 import { WatchPage, type WatchView } from "../../../views/pages/watch.tsx";
 
-const assets: AssetUrls = {
-  css: "/a/app.css", htmx: "/a/htmx.js", alpine: "/a/alpine.js", playerHttp: "/a/player-http.js", playerP2p: "/a/player-p2p.js",
-  playerCss: "/a/video-js.css", uploadJs: "/a/upload.js",
-};
-const page: PageContext = { instanceName: "T", viewer: null, csrfToken: "t", assets, now: new Date(0), path: "/w/x" };
+const page = testPage({ path: "/w/x" });
 const video: WatchView = {
   id: 7, shortId: "x", uuid: "u-1", name: "n", description: "", tags: [], duration: 6, views: 0, publishedAt: null, createdAt: new Date(0),
   state: "published", stateReason: null, progress: 100, privacy: 1, audioOnly: false, width: 640, height: 360, channelHandle: "c",
