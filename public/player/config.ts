@@ -3,10 +3,14 @@
  * Pure: a dataset in, plain values out, so the parsing is tested without a browser.
  */
 
+export type LiveLatency = "low" | "normal";
+
 export interface PlayerConfig {
   /** Master playlist URL. */
   readonly src: string;
   readonly videoId: string;
+  /** Set on a live's player: how far behind the live edge to play. */
+  readonly live?: LiveLatency;
 }
 
 export interface P2PConfig extends PlayerConfig {
@@ -48,7 +52,21 @@ type Dataset = Readonly<Record<string, string | undefined>>;
 
 /** The attributes every player needs. */
 export function readPlayerConfig(dataset: Dataset): PlayerConfig {
-  return { src: dataset.src ?? "", videoId: dataset.videoId ?? "" };
+  const live = dataset.live === "low" || dataset.live === "normal" ? dataset.live : undefined;
+  return { src: dataset.src ?? "", videoId: dataset.videoId ?? "", ...(live ? { live } : {}) };
+}
+
+/**
+ * hls.js settings for a live, by latency mode. Latency is about encoder delay + half a segment (the newest
+ * segment's age when it is listed) + the distance kept behind the live edge, so that distance is the knob:
+ * low mode (1 s segments) keeps 2 s, two segments, which leaves P2P one segment of time to deliver before
+ * the high-demand window sends it to HTTP; normal mode (4 s segments) keeps 6 s. When playback falls further
+ * behind (a stall), hls.js speeds up slightly instead of jumping, until it is back at the distance.
+ */
+export function liveHlsConfig(mode: LiveLatency | undefined): Record<string, number> {
+  if (mode === "low") return { liveSyncDuration: 2, liveMaxLatencyDuration: 6, maxLiveSyncPlaybackRate: 1.15, backBufferLength: 30 };
+  if (mode === "normal") return { liveSyncDuration: 6, liveMaxLatencyDuration: 16, maxLiveSyncPlaybackRate: 1.1, backBufferLength: 60 };
+  return {};
 }
 
 /** Everything the P2P player needs; malformed JSON attributes count as empty. */

@@ -6,26 +6,31 @@
 import videojsImport from "video.js";
 import { readPlayerConfig } from "./config.ts";
 import { addStatsOverlay, bufferAhead, startStatsReporter, type PlayerStats } from "./stats.ts";
-import { bindQualityMenu, bindViewBeacon, createPlayer, exposeForTests, statsUrl } from "./ui.ts";
+import { bindQualityMenu, bindViewBeacon, createPlayer, exposeForTests, startPlayerOnPage, statsUrl } from "./ui.ts";
 import { applyPageOptions } from "./page-options.ts";
 import type { VideoJs, VjsPlayer } from "./videojs.ts";
 
 const videojs = videojsImport as unknown as VideoJs;
 
-function start(): void {
-  // Counted from the first request on: VHS's hook is global, and the player fetches as soon as it has a source.
-  let httpBytes = 0;
-  videojs.Vhs?.xhr.onResponse((request) => {
-    // Segments and init segments, like the P2P player counts; playlists are a rounding error.
-    if (request.requestType !== "segment" && request.requestType !== "segment-media-initialization") return;
-    const body: unknown = request.response;
-    if (body instanceof ArrayBuffer) httpBytes += body.byteLength;
-  });
+// Counted from the first request on: VHS's hook is global, and the player fetches as soon as it has a source.
+// A new player on the page (a live that started) starts again from zero.
+let httpBytes = 0;
+videojs.Vhs?.xhr.onResponse((request) => {
+  // Segments and init segments, like the P2P player counts; playlists are a rounding error.
+  if (request.requestType !== "segment" && request.requestType !== "segment-media-initialization") return;
+  const body: unknown = request.response;
+  if (body instanceof ArrayBuffer) httpBytes += body.byteLength;
+});
 
-  const created = createPlayer(videojs, { html5: { vhs: { overrideNative: true } } });
-  if (!created) return;
-  const { element, player, setStatsToggle } = created;
+/** Starts the player on `<video id="player">`; returns what stops it (null when the page has none). */
+function start(): (() => void) | null {
+  httpBytes = 0;
+  const element = document.getElementById("player");
+  if (!(element instanceof HTMLVideoElement)) return null;
   const config = readPlayerConfig(element.dataset);
+  const created = createPlayer(videojs, { html5: { vhs: { overrideNative: true } }, ...(config.live ? { liveui: true } : {}) });
+  if (!created) return null;
+  const { player, setStatsToggle } = created;
   player.src({ src: config.src, type: "application/x-mpegURL" });
 
   const levels = player.qualityLevels!();
@@ -49,8 +54,12 @@ function start(): void {
   });
   setStatsToggle(addStatsOverlay(player, stats, { p2p: false }));
   bindViewBeacon(player, config.videoId);
-  startStatsReporter({ url: statsUrl(config.videoId), read: stats });
+  const stopReporter = startStatsReporter({ url: statsUrl(config.videoId), read: stats });
   exposeForTests(player, stats);
+  return () => {
+    stopReporter();
+    created.dispose();
+  };
 }
 
 function rendition(player: VjsPlayer): string {
@@ -59,4 +68,4 @@ function rendition(player: VjsPlayer): string {
   return level ? `${level.height}p · ${(level.bitrate / 1e6).toFixed(2)} Mbit/s` : "";
 }
 
-start();
+startPlayerOnPage(start);

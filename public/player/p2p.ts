@@ -7,11 +7,11 @@
 import videojsCore from "video.js/core.es.js";
 import Hls from "hls.js";
 import { HlsJsP2PEngine } from "p2p-media-loader-hlsjs";
-import { coreConfig, readP2PConfig } from "./config.ts";
+import { coreConfig, liveHlsConfig, readP2PConfig } from "./config.ts";
 import { byteCountingLoader, registerHlsJsSourceHandler } from "./hlsjs-source-handler.ts";
 import { createP2PSegmentGuard, createSegmentChecker, fetchSegmentHashMap } from "./integrity.ts";
 import { addStatsOverlay, bufferAhead, startStatsReporter, type ByteCounters, type PlayerStats } from "./stats.ts";
-import { bindQualityMenu, bindViewBeacon, createPlayer, exposeForTests, statsUrl } from "./ui.ts";
+import { bindQualityMenu, bindViewBeacon, createPlayer, exposeForTests, startPlayerOnPage, statsUrl } from "./ui.ts";
 import { applyPageOptions } from "./page-options.ts";
 import type { VideoJs } from "./videojs.ts";
 
@@ -19,9 +19,22 @@ const videojs = videojsCore as unknown as VideoJs;
 const HlsWithP2P = HlsJsP2PEngine.injectMixin(Hls);
 type HlsP2P = InstanceType<typeof HlsWithP2P>;
 
-function start(): void {
+/** The hls.js factory of the player on the page now; the source handler is registered once per page. */
+let createHls: (() => HlsP2P) | null = null;
+let onFatal: (code: 2 | 3 | 4, message: string) => void = () => {};
+
+registerHlsJsSourceHandler(videojs, {
+  create: () => {
+    if (!createHls) throw new Error("no player on this page");
+    return createHls();
+  },
+  onFatal: (code, message) => onFatal(code, message),
+});
+
+/** Starts the player on `<video id="player">`; returns what stops it (null when the page has none). */
+function start(): (() => void) | null {
   const element = document.getElementById("player");
-  if (!(element instanceof HTMLVideoElement)) return;
+  if (!(element instanceof HTMLVideoElement)) return null;
   const config = readP2PConfig(element.dataset);
   const guard = createP2PSegmentGuard(createSegmentChecker({ loadMap: (fresh) => fetchSegmentHashMap(config.hashesUrl, fresh) }));
   const counters: ByteCounters = { httpBytes: 0, p2pBytes: 0, uploadedBytes: 0, peers: 0 };
@@ -30,20 +43,19 @@ function start(): void {
   let hls: HlsP2P | null = null;
   let refreshMenu = () => {};
 
-  registerHlsJsSourceHandler(videojs, {
-    create() {
-      const instance = new HlsWithP2P({
-        // The core's own loads are counted by its chunk events; this counts what hls.js fetches itself.
-        loader: byteCountingLoader((bytes) => (counters.httpBytes += bytes)),
-        p2p: { core: coreConfig(config, (...args) => guard.validateP2PSegment(...args)) },
-      });
-      watchCore(instance);
-      instance.on(Hls.Events.MANIFEST_PARSED, () => refreshMenu());
-      hls = instance;
-      return instance;
-    },
-    onFatal: (code, message) => player.error({ code, message }),
-  });
+  createHls = () => {
+    const instance = new HlsWithP2P({
+      ...liveHlsConfig(config.live),
+      // The core's own loads are counted by its chunk events; this counts what hls.js fetches itself.
+      loader: byteCountingLoader((bytes) => (counters.httpBytes += bytes)),
+      p2p: { core: coreConfig(config, (...args) => guard.validateP2PSegment(...args)) },
+    });
+    watchCore(instance);
+    instance.on(Hls.Events.MANIFEST_PARSED, () => refreshMenu());
+    hls = instance;
+    return instance;
+  };
+  onFatal = (code, message) => player.error({ code, message });
 
   function watchCore(instance: HlsP2P): void {
     const engine = instance.p2pEngine;
@@ -72,8 +84,8 @@ function start(): void {
     engine.addEventListener("onSegmentAbort", ({ segment }) => guard.onSegmentDone(segment.url));
   }
 
-  const created = createPlayer(videojs, {});
-  if (!created) return;
+  const created = createPlayer(videojs, config.live ? { liveui: true } : {});
+  if (!created) return null;
   const { player, setStatsToggle } = created;
 
   const quality = bindQualityMenu({
@@ -102,8 +114,12 @@ function start(): void {
   player.src({ src: config.src, type: "application/x-mpegURL" });
   setStatsToggle(addStatsOverlay(player, stats, { p2p: true }));
   bindViewBeacon(player, config.videoId);
-  startStatsReporter({ url: statsUrl(config.videoId), read: () => ({ ...counters }) });
+  const stopReporter = startStatsReporter({ url: statsUrl(config.videoId), read: () => ({ ...counters }) });
   exposeForTests(player, stats);
+  return () => {
+    stopReporter();
+    created.dispose();
+  };
 }
 
-start();
+startPlayerOnPage(start);

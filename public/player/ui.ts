@@ -113,6 +113,23 @@ export interface CreatedPlayer {
   readonly player: VjsPlayer;
   /** What the i key does, once the bundle has its stats overlay. */
   setStatsToggle(toggle: () => void): void;
+  /** Disposes the player and removes the page-wide shortcut listener. */
+  dispose(): void;
+}
+
+/** Dispatched on document by the live page after it swapped in a new player box (waiting → live → ended). */
+export const PLAYER_SWAPPED_EVENT = "tubelet:live-player";
+
+/**
+ * Runs `start` now, and again each time the live page swaps in a new `<video id="player">`; whatever the
+ * previous run returned is called first, so one page never drives two players or reports twice.
+ */
+export function startPlayerOnPage(start: () => (() => void) | null): void {
+  let stop = start();
+  document.addEventListener(PLAYER_SWAPPED_EVENT, () => {
+    stop?.();
+    stop = start();
+  });
 }
 
 /**
@@ -130,12 +147,21 @@ export function createPlayer(videojs: VideoJs, options: Record<string, unknown>)
     if (handleShortcut(player, event, toggleStats)) event.preventDefault();
   };
   const player = videojs(element, { ...PLAYER_OPTIONS, ...options, userActions: { hotkeys: onKey } });
-  document.addEventListener("keydown", (event) => {
+  const onPageKey = (event: KeyboardEvent) => {
     const target = event.target as HTMLElement | null;
     if (event.defaultPrevented || target?.closest?.("input, textarea, select, [contenteditable]")) return;
     // Space still presses a focused button or scrolls from a link; it only plays from the page itself.
     if (event.key === " " && target !== document.body) return;
     onKey(event);
-  });
-  return { element, player, setStatsToggle: (toggle) => (toggleStats = toggle) };
+  };
+  document.addEventListener("keydown", onPageKey);
+  return {
+    element,
+    player,
+    setStatsToggle: (toggle) => (toggleStats = toggle),
+    dispose() {
+      document.removeEventListener("keydown", onPageKey);
+      player.dispose();
+    },
+  };
 }

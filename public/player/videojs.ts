@@ -52,6 +52,8 @@ export interface VjsPlayer extends VjsComponent {
   requestFullscreen(): void;
   exitFullscreen(): void;
   error(error: { code: number; message: string }): void;
+  /** Stops playback, detaches the tech and removes the player's element. */
+  dispose(): void;
   /** Present when the quality-levels plugin is bundled (the full video.js package). */
   qualityLevels?(): QualityLevelList;
 }

@@ -57,6 +57,10 @@ beforeAll(async () => {
   await writeFile(join(dataDir, "videos", "v1", "720p-00001.m4s"), SEGMENT);
   await writeFile(join(dataDir, "videos", "v1", "master.m3u8"), "#EXTM3U\n");
   await writeFile(join(dataDir, "tmp", "upload.part"), "half an upload");
+  await mkdir(join(dataDir, "live", "l1", "s1"), { recursive: true });
+  await writeFile(join(dataDir, "live", "l1", "s1", "720p.m3u8"), "#EXTM3U\n");
+  await writeFile(join(dataDir, "live", "l1", "s1", "segments-sha256.json"), "{}");
+  await writeFile(join(dataDir, "live", "l1", "s1", "720p-00001.ts"), SEGMENT);
 
   tubelet = await startServer(
     parseConfig({
@@ -141,6 +145,17 @@ describe("through Caddy", () => {
     expect(response.headers.get("content-type")).toBe("application/vnd.apple.mpegurl");
     expect(response.headers.get("cache-control")).toBe("public, max-age=2");
     expect(await response.text()).toBe("#EXTM3U\n");
+  });
+
+  test("a live's playlists and hash map are revalidated every time; its segments are immutable", async () => {
+    for (const file of ["720p.m3u8", "segments-sha256.json"]) {
+      const response = await fetch(`${base}/static/live/l1/s1/${file}`);
+      expect({ file, status: response.status, cache: response.headers.get("cache-control") }).toEqual({ file, status: 200, cache: "no-cache" });
+      await response.body?.cancel();
+    }
+    const segment = await fetch(`${base}/static/live/l1/s1/720p-00001.ts`);
+    expect(segment.headers.get("cache-control")).toBe("public, max-age=31536000, immutable");
+    await segment.body?.cancel();
   });
 
   test("a missing file is a 404 that no cache keeps for a year", async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { coreConfig, knownSettings, readP2PConfig } from "../../../public/player/config.ts";
+import { coreConfig, knownSettings, liveHlsConfig, readPlayerConfig, readP2PConfig } from "../../../public/player/config.ts";
 import { bufferAhead, formatBytes, reportSince } from "../../../public/player/stats.ts";
 import { qualityOptions } from "../../../public/player/ui.ts";
 
@@ -91,4 +91,21 @@ test("quality options: auto first, then distinct heights from the top", () => {
     { value: "360", label: "360p" },
     { value: "240", label: "240p" },
   ]);
+});
+
+describe("live", () => {
+  test("data-live is read only when it names a latency mode", () => {
+    expect(readPlayerConfig({ ...DATASET, live: "low" }).live).toBe("low");
+    expect(readPlayerConfig({ ...DATASET, live: "normal" }).live).toBe("normal");
+    expect(readPlayerConfig({ ...DATASET, live: "fast" }).live).toBeUndefined();
+    expect("live" in readPlayerConfig(DATASET)).toBe(false);
+  });
+  test("low latency stays closer to the live edge than normal; a video on demand gets no live settings", () => {
+    const low = liveHlsConfig("low");
+    const normal = liveHlsConfig("normal");
+    expect(low.liveSyncDuration).toBe(2);
+    expect(normal.liveSyncDuration).toBe(6);
+    for (const c of [low, normal]) expect(c.liveMaxLatencyDuration!).toBeGreaterThan(c.liveSyncDuration!);
+    expect(liveHlsConfig(undefined)).toEqual({});
+  });
 });
