@@ -22,6 +22,7 @@ export const STYLESHEET_PARTS = [
   "public/css/playlists.css",
   "public/css/share.css",
   "public/css/settings.css",
+  "public/css/live.css",
 ] as const;
 
 /** Loaded before Alpine, which the feature scripts register components with on alpine:init. */
@@ -33,6 +34,7 @@ export const SCRIPT_PARTS = [
   "public/js/playlists.js",
   "public/js/share.js",
   "public/js/settings.js",
+  "public/js/live.js",
 ] as const;
 
 export const SITE_ASSETS = { css: join(OUT_DIR, "app.css"), js: join(OUT_DIR, "app.js") } as const;

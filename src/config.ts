@@ -28,6 +28,7 @@ export interface Config {
   readonly listingCacheMs: number;
   readonly videos: VideoConfig;
   readonly p2p: P2pConfig;
+  readonly live: LiveConfig;
 }
 
 export interface VideoConfig {
@@ -46,6 +47,28 @@ export interface VideoConfig {
   readonly preset: string;
   /** How long a job's lock lives without renewal; after a crash the job runs again once it lapses. */
   readonly jobLockSeconds: number;
+}
+
+/** Live streaming: the RTMP listener publishers push to, and what lives may cost the instance. */
+export interface LiveConfig {
+  /** false: nobody can create a live or publish (admins turn lives off); existing lives stay viewable. */
+  readonly enabled: boolean;
+  /** RTMP listen port; 0 turns the RTMP listener off. */
+  readonly rtmpPort: number;
+  /** RTMP listen address: loopback by default, like TUBELET_HOST; 0.0.0.0 on a server publishers reach directly. */
+  readonly rtmpHost: string;
+  /** What publishers (OBS) are told to push to, e.g. rtmp://video.example.org:1935/live; no trailing slash. */
+  readonly rtmpPublicUrl: string;
+  /** Lives one user may have on air at once. */
+  readonly maxPerUser: number;
+  /** Lives on air at once on the whole instance. */
+  readonly maxInstance: number;
+  /** A publish longer than this is cut. */
+  readonly maxSeconds: number;
+  /** Live ladder rungs (heights); only those up to the source's are made. */
+  readonly resolutions: readonly number[];
+  /** Also offer the source as sent (no re-encode) when its codecs are H.264 and AAC. */
+  readonly passthrough: boolean;
 }
 
 /** Peer-to-peer delivery: the WebTorrent tracker served at /tracker/socket. */
@@ -158,6 +181,7 @@ export function parseConfig(env: Env): Config {
     listingCacheMs: integer(env, "TUBELET_LISTING_CACHE_MS", 1000, 0, 60_000, "1000"),
     videos: parseVideoConfig(env),
     p2p: parseP2pConfig(env),
+    live: parseLiveConfig(env, publicUrl),
   });
 }
 
@@ -221,5 +245,41 @@ function parseP2pConfig(env: Env): P2pConfig {
       announcesPerIp: integer(env, "TUBELET_TRACKER_ANNOUNCES_PER_IP", 30, 1, 1_000_000_000, "30"),
       announceWindowSeconds: integer(env, "TUBELET_TRACKER_ANNOUNCE_WINDOW_SECONDS", 300, 1, 86_400, "300"),
     }),
+  });
+}
+
+function boolean(env: Env, name: string, fallback: boolean): boolean {
+  return oneOf(env, name, fallback ? "true" : "false", fallback ? ["true", "false"] : ["false", "true"]) === "true";
+}
+
+/**
+ * Live settings. The RTMP listener binds to loopback by default, as the web port does: publishers on other
+ * machines need TUBELET_RTMP_HOST=0.0.0.0 (a VPS without a proxy in front) and the port open in the firewall.
+ */
+function parseLiveConfig(env: Env, publicUrl: URL): LiveConfig {
+  const rtmpPort = integer(env, "TUBELET_RTMP_PORT", 1935, 0, 65535, "1935");
+  const rtmpHost = (env.TUBELET_RTMP_HOST || "127.0.0.1").trim();
+  if (!/^[\w.:-]+$/.test(rtmpHost)) throw new ConfigError("TUBELET_RTMP_HOST", `"${rtmpHost}" is not a host name or address`, "0.0.0.0");
+  // OBS is told the public host name; the port is left out when it is RTMP's default.
+  const fallback = `rtmp://${publicUrl.hostname}${rtmpPort === 1935 || rtmpPort === 0 ? "" : `:${rtmpPort}`}/live`;
+  const publicRtmp = url(env, "TUBELET_RTMP_PUBLIC_URL", fallback, ["rtmp:", "rtmps:"], "rtmp://video.example.org:1935/live");
+  if (publicRtmp.search || publicRtmp.hash) {
+    throw new ConfigError("TUBELET_RTMP_PUBLIC_URL", "must have no query or fragment", "rtmp://video.example.org:1935/live");
+  }
+  const rawResolutions = (env.TUBELET_LIVE_RESOLUTIONS || "360,720").split(",").map((r) => r.trim());
+  const resolutions = rawResolutions.map(Number);
+  if (resolutions.some((r) => !RUNGS.includes(r))) {
+    throw new ConfigError("TUBELET_LIVE_RESOLUTIONS", `each value must be one of ${RUNGS.join(", ")}`, "360,720");
+  }
+  return Object.freeze({
+    enabled: boolean(env, "TUBELET_LIVE_ALLOW", true),
+    rtmpPort,
+    rtmpHost,
+    rtmpPublicUrl: publicRtmp.href.replace(/\/+$/, ""),
+    maxPerUser: integer(env, "TUBELET_LIVE_MAX_PER_USER", 1, 1, 1000, "1"),
+    maxInstance: integer(env, "TUBELET_LIVE_MAX_INSTANCE", 10, 1, 100_000, "10"),
+    maxSeconds: integer(env, "TUBELET_LIVE_MAX_SECONDS", 6 * 3600, 60, 7 * 86_400, "21600"),
+    resolutions: Object.freeze([...new Set(resolutions)].sort((a, b) => a - b)),
+    passthrough: boolean(env, "TUBELET_LIVE_PASSTHROUGH", false),
   });
 }

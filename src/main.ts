@@ -1,9 +1,9 @@
 #!/usr/bin/env bun
-/** Command-line entry: `tubelet serve | migrate | admin create-user | --help | --version`. */
+/** Command-line entry: `tubelet serve | migrate | admin create-user | testcard | --help | --version`. */
 import { parseArgs } from "node:util";
 import { ConfigError, parseConfig } from "./config.ts";
 import { VERSION } from "./version.ts";
-import { runAdmin, runMigrate, runServe } from "./cli/commands.ts";
+import { runAdmin, runMigrate, runServe, runTestcardCommand } from "./cli/commands.ts";
 
 export const USAGE = `Tubelet ${VERSION}: a federated video platform in one executable.
 
@@ -13,10 +13,13 @@ Usage:
   tubelet migrate               apply pending database migrations and exit
   tubelet admin create-user --username U --email E --password P [--admin]
                                 create an account (with --admin, an administrator)
+  tubelet testcard --url rtmp://HOST:1935/live --key KEY [--duration S]
+                                stream a test pattern with a clock and a tone to a live (Ctrl+C stops it)
   tubelet --help | --version
 
 Configuration comes from environment variables: TUBELET_PORT (9000), TUBELET_HOST (127.0.0.1),
 TUBELET_PUBLIC_URL (http://localhost:9000), TUBELET_DATA_DIR (./data), TUBELET_SIGNUP (open|closed|approval),
+TUBELET_RTMP_PORT (1935; 0 turns live streaming off), TUBELET_RTMP_HOST (127.0.0.1),
 DATABASE_URL (postgres://postgres@127.0.0.1:5432/tubelet), REDIS_URL (redis://127.0.0.1:6379).
 `;
 
@@ -46,6 +49,7 @@ export async function main(argv: string[]): Promise<number> {
       return await runMigrate(parseConfig(process.env));
     }
     if (command === "admin") return await runAdmin(parseConfig(process.env), rest);
+    if (command === "testcard") return await runTestcardCommand(rest);
     throw new UsageError(command ? `unknown command "${command}"` : "no command given");
   } catch (error) {
     if (error instanceof ConfigError) {

@@ -39,6 +39,8 @@ import { notificationRoutes } from "./notifications/routes.tsx";
 import { playlistRoutes } from "./playlists/routes.tsx";
 import { feedRoutes } from "./feeds/routes.ts";
 import { settingsRoutes } from "./settings/routes.tsx";
+import { liveRoutes } from "./live/routes.tsx";
+import { startLive, type RunningLive } from "./live/start.ts";
 
 // Alpine evaluates x- attributes with new Function, hence 'unsafe-eval'; no inline scripts are allowed.
 const CONTENT_POLICY =
@@ -98,6 +100,7 @@ export function createApp(deps: AppDeps) {
     .use(accountRoutes(context))
     .use(channelRoutes(context))
     .use(videoRoutes(context, deps))
+    .use(liveRoutes(context))
     .use(searchRoutes(context))
     .use(p2pRoutes(context))
     .use(browseRoutes(context))
@@ -115,6 +118,8 @@ export function createApp(deps: AppDeps) {
 
 export interface Running {
   readonly url: string;
+  /** Where publishers connect, when this process listens for RTMP. */
+  readonly rtmpPort: number | null;
   stop(): Promise<void>;
 }
 
@@ -185,7 +190,17 @@ export async function startServer(config: Config, role: Role = "all"): Promise<R
     await sql.end({ timeout: 2 });
     redis.disconnect();
   };
-  if (role === "worker" || !tracker) return { url: "", stop: closeAll };
+  if (role === "worker" || !tracker) return { url: "", rtmpPort: null, stop: closeAll };
+  let live: RunningLive;
+  try {
+    live = await startLive(deps, { listen: true });
+  } catch (error) {
+    await closeAll();
+    const code = (error as { code?: string }).code;
+    if (code === "EADDRINUSE") throw new ConfigError("TUBELET_RTMP_PORT", `port ${config.live.rtmpPort} on ${config.live.rtmpHost} is already in use`, "1936");
+    if (code === "EADDRNOTAVAIL") throw new ConfigError("TUBELET_RTMP_HOST", `${config.live.rtmpHost} is not an address of this machine`, "127.0.0.1");
+    throw error;
+  }
   const app = createApp(deps).compile();
   let server: ReturnType<typeof Bun.serve<TrackerSocket>>;
   try {
@@ -206,6 +221,7 @@ export async function startServer(config: Config, role: Role = "all"): Promise<R
     // Elysia reads the client address through `server.requestIP`; it only knows the server it started itself.
     app.server = server;
   } catch (error) {
+    await live.stop();
     await closeAll();
     const code = (error as { code?: string }).code;
     if (code === "EADDRINUSE") throw new ConfigError("TUBELET_PORT", `port ${config.port} on ${config.host} is already in use`, "9001");
@@ -214,7 +230,10 @@ export async function startServer(config: Config, role: Role = "all"): Promise<R
   }
   return {
     url: `http://${server.hostname}:${server.port}`,
+    rtmpPort: live.rtmpPort,
     async stop() {
+      // Publishers first: their lives end (and replays are queued) while the database is still there.
+      await live.stop();
       await server.stop(true);
       tracker.close();
       await closeAll();

@@ -99,6 +99,9 @@ function Header({ page }: { page: PageContext }) {
             <a href="/videos/upload" safe>
               {t("layout.upload")}
             </a>
+            <a href="/videos/live/new" safe>
+              {t("layout.goLive")}
+            </a>
             <a href="/my/channels" safe>
               {t("layout.myChannels")}
             </a>

@@ -66,6 +66,7 @@ export async function createInstance(cleanup: Cleanup, options: { migrated: bool
     TUBELET_DATA_DIR: dataDir,
     TUBELET_REDIS_PREFIX: redisPrefix,
     TUBELET_INSTANCE_NAME: "Tubelet bench",
+    TUBELET_RTMP_PORT: "0",
   };
   const config = parseConfig(base);
   cleanup.defer(`delete Redis keys ${redisPrefix}*`, () => deleteRedisKeys(config.redisUrl, redisPrefix));

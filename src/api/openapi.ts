@@ -7,6 +7,23 @@ const bearer = [{ OAuth2: [] }];
 const json = (schema: object) => ({ content: { "application/json": { schema } } });
 const handleParam = (name: string, description: string) => ({ name, in: "path", required: true, description, schema: { type: "string" } });
 
+/** The fields of a live's create and update bodies, PeerTube's names; latencyMode 1 normal, 3 low (2 is taken as 1). */
+function liveBody(required: string[]) {
+  return {
+    type: "object",
+    properties: {
+      channelId: { type: "integer" },
+      name: { type: "string", minLength: 3, maxLength: 120 },
+      description: { type: "string" },
+      privacy: { enum: [1, 2, 3] },
+      saveReplay: { type: "boolean" },
+      permanentLive: { type: "boolean" },
+      latencyMode: { enum: [1, 2, 3] },
+    },
+    ...(required.length ? { required } : {}),
+  };
+}
+
 export const OPENAPI_DOCUMENT = {
   openapi: "3.1.0",
   info: {
@@ -113,6 +130,44 @@ export const OPENAPI_DOCUMENT = {
       get: { summary: "A channel", parameters: [handleParam("handle", "channel handle")], responses: { 200: json({ $ref: "#/components/schemas/VideoChannel" }), 404: error } },
       put: { summary: "Edit a channel (owner or admin)", security: bearer, parameters: [handleParam("handle", "channel handle")], responses: { 204: { description: "Saved" }, 400: error, 403: error } },
       delete: { summary: "Delete a channel (owner or admin)", security: bearer, parameters: [handleParam("handle", "channel handle")], responses: { 204: { description: "Deleted" }, 403: error, 409: error } },
+    },
+    "/videos/live": {
+      post: {
+        summary: "Create a live: a video page waiting for its RTMP stream (lives must be allowed on the instance)",
+        security: bearer,
+        requestBody: json(liveBody(["channelId", "name"])),
+        responses: { 200: json({ type: "object", properties: { video: { type: "object", properties: { id: { type: "integer" }, uuid: { type: "string" }, shortUUID: { type: "string" } } } } }), 400: error, 401: error, 403: error },
+      },
+    },
+    "/videos/live/{id}": {
+      get: {
+        summary: "A live's streaming settings, stream key included (owner or admin)",
+        security: bearer,
+        parameters: [handleParam("id", "video id, uuid or short uuid")],
+        responses: {
+          200: json({
+            type: "object",
+            properties: {
+              rtmpUrl: { type: "string" },
+              rtmpsUrl: { type: "null" },
+              streamKey: { type: "string" },
+              saveReplay: { type: "boolean" },
+              permanentLive: { type: "boolean" },
+              latencyMode: { enum: [1, 3] },
+            },
+          }),
+          401: error,
+          403: error,
+          404: error,
+        },
+      },
+      put: {
+        summary: "Change replay, permanence and latency (owner or admin; refused while on air)",
+        security: bearer,
+        parameters: [handleParam("id", "video id, uuid or short uuid")],
+        requestBody: json(liveBody([])),
+        responses: { 204: { description: "Saved" }, 400: error, 401: error, 403: error, 409: error },
+      },
     },
     ...viewerPaths(),
   },

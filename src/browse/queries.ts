@@ -5,6 +5,7 @@
 import type { Db as Sql } from "../db/client.ts";
 import { videoSelect, type VideoListRow } from "../videos/queries.ts";
 import { listingFilter, type ListingPreferences } from "../videos/listing.ts";
+import { notOffAirSql } from "../live/queries.ts";
 
 /** Narrowing conditions shared by browse pages, search and the search API; absent fields do not narrow. */
 export interface VideoFilters {
@@ -28,9 +29,9 @@ export type ListingOrder = "newest" | "views" | "likes" | "trending";
 /** Trending counts the views of this many last days. */
 export const TRENDING_DAYS = 7;
 
-/** Written exactly as the partial index videos_public_idx, so the planner can use it. */
+/** Written exactly as the partial index videos_public_idx, so the planner can use it; lives off air are left out. */
 export function listedSql(sql: Sql) {
-  return sql`v.privacy = 1 AND v.state = 'published'`;
+  return sql`v.privacy = 1 AND v.state = 'published' ${notOffAirSql(sql)}`;
 }
 
 /** `AND ...` conditions for the filters, over `videos v` joined with its channel actor `ca`. */

@@ -7,6 +7,7 @@ import { MIGRATIONS } from "../db/migrations.ts";
 import { registerUser } from "../accounts/service.ts";
 import { HttpError } from "../http/errors.ts";
 import { startServer, type Role } from "../server.ts";
+import { runTestcard } from "../live/testcard.ts";
 
 export async function runServe(config: Config, role: Role = "all"): Promise<number> {
   const running = await startServer(config, role);
@@ -71,5 +72,35 @@ export async function runAdmin(config: Config, args: string[]): Promise<number> 
     throw error;
   } finally {
     await sql.end({ timeout: 2 });
+  }
+}
+
+/** `tubelet testcard`: pushes the test pattern until --duration runs out or Ctrl+C; exits with ffmpeg's status. */
+export async function runTestcardCommand(args: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args,
+    strict: true,
+    options: { url: { type: "string" }, key: { type: "string" }, duration: { type: "string" } },
+  });
+  if (!values.url || !/^rtmps?:\/\//.test(values.url)) {
+    throw Object.assign(new Error("testcard needs --url rtmp://HOST:1935/live"), { code: "ERR_PARSE_ARGS_TESTCARD" });
+  }
+  if (!values.key) throw Object.assign(new Error("testcard needs --key (the live's stream key)"), { code: "ERR_PARSE_ARGS_TESTCARD" });
+  const duration = values.duration === undefined ? undefined : Number(values.duration);
+  if (duration !== undefined && !(duration > 0 && duration <= 86_400)) {
+    throw Object.assign(new Error(`--duration must be seconds between 1 and 86400, not "${values.duration}"`), { code: "ERR_PARSE_ARGS_TESTCARD" });
+  }
+  const stop = new AbortController();
+  const abort = () => stop.abort();
+  process.once("SIGINT", abort);
+  process.once("SIGTERM", abort);
+  console.log(`tubelet: streaming the test card to ${values.url}${duration ? ` for ${duration} s` : " (Ctrl+C stops)"}`);
+  try {
+    const code = await runTestcard({ url: values.url, key: values.key, durationSeconds: duration, signal: stop.signal });
+    // Stopped by the user: a clean end, whatever ffmpeg says about the cut connection.
+    return stop.signal.aborted ? 0 : code;
+  } finally {
+    process.off("SIGINT", abort);
+    process.off("SIGTERM", abort);
   }
 }

@@ -56,9 +56,13 @@ export function safeJoin(root: string, urlPath: string): string | null {
   return full.startsWith(base + sep) ? full : null;
 }
 
-/** Playlists change (live); everything else under the data folder is written once and never modified. */
-function cacheControl(path: string): string {
-  return path.endsWith(".m3u8") || path.endsWith(".json") ? "public, max-age=2" : "public, max-age=31536000, immutable";
+/**
+ * Everything under the data folder is written once and never modified, except playlists and hash maps. A live's
+ * change with every segment (each second in low-latency mode), so they are revalidated every time, as Caddy does.
+ */
+export function cacheControl(path: string, urlPath = ""): string {
+  if (!path.endsWith(".m3u8") && !path.endsWith(".json")) return "public, max-age=31536000, immutable";
+  return urlPath.startsWith("/static/live/") ? "no-cache" : "public, max-age=2";
 }
 
 export async function serveFile(path: string, request: Request): Promise<Response> {
@@ -67,7 +71,7 @@ export async function serveFile(path: string, request: Request): Promise<Respons
   const size = file.size;
   const headers: Record<string, string> = {
     "content-type": contentTypeFor(path),
-    "cache-control": cacheControl(path),
+    "cache-control": cacheControl(path, new URL(request.url).pathname),
     "accept-ranges": "bytes",
     "access-control-allow-origin": "*",
     "x-content-type-options": "nosniff",

@@ -2,14 +2,15 @@
  * The info hashes of every published video, kept in memory for the tracker's filter. A miss refreshes the set
  * from PostgreSQL (at most once per `missRefreshMs`, one refresh at a time), so a video is announceable as soon as
  * it is published; a hit older than `maxAgeMs` refreshes in the background, so deleted videos drop out.
- * Hashes come from each video's master playlist on disk (see swarm-ids.ts for why the file and not the row).
+ * Hashes come from each video's master playlist on disk (see swarm-ids.ts for why the file and not the row); a live's
+ * come from its current session's master playlist, so a new session is a new set of swarms.
  */
 import { join } from "node:path";
 import type { Sql } from "../db/client.ts";
 import type { Layout } from "../storage/layout.ts";
 import { MASTER_PLAYLIST } from "../transcoding/args.ts";
-import { listPublishedVideoStamps } from "./tracker-queries.ts";
-import { infoHashesForVideo } from "./swarm-ids.ts";
+import { listPublishedVideoStamps, type PublishedVideoStamp } from "./tracker-queries.ts";
+import { infoHashesForSwarm, swarmIdForLive, swarmIdForVideo } from "./swarm-ids.ts";
 
 export interface KnownSwarmsDeps {
   readonly sql: Sql;
@@ -45,10 +46,15 @@ export function createKnownSwarms(deps: KnownSwarmsDeps): KnownSwarms {
   let refreshedAt = Number.NEGATIVE_INFINITY;
   let inFlight: Promise<void> | null = null;
 
-  async function hashesOf(uuid: string): Promise<string[]> {
+  async function hashesOf(row: PublishedVideoStamp): Promise<string[]> {
+    const { uuid, liveSession } = row;
+    const master = liveSession
+      ? join(deps.layout.liveSessionDir(uuid, liveSession), MASTER_PLAYLIST)
+      : join(deps.layout.videoDir(uuid), "hls", MASTER_PLAYLIST);
     try {
-      const master = await Bun.file(join(deps.layout.videoDir(uuid), "hls", MASTER_PLAYLIST)).text();
-      return infoHashesForVideo(uuid, master).map((s) => s.infoHashHex);
+      const text = await Bun.file(master).text();
+      const swarmId = liveSession ? swarmIdForLive(uuid, liveSession) : swarmIdForVideo(uuid);
+      return infoHashesForSwarm(swarmId, text).map((s) => s.infoHashHex);
     } catch {
       // A published row without its files (removed by hand, storage not mounted): no swarm until its stamp changes.
       return [];
@@ -60,10 +66,12 @@ export function createKnownSwarms(deps: KnownSwarmsDeps): KnownSwarms {
     const changed = rows.filter((row) => byVideo.get(row.uuid)?.stamp !== row.stamp);
     for (let i = 0; i < changed.length; i += READ_CONCURRENCY) {
       const batch = changed.slice(i, i + READ_CONCURRENCY);
-      const hashes = await Promise.all(batch.map((row) => hashesOf(row.uuid)));
+      const hashes = await Promise.all(batch.map((row) => hashesOf(row)));
       batch.forEach((row, k) => {
         forget(row.uuid);
-        byVideo.set(row.uuid, { stamp: row.stamp, hashes: hashes[k]! });
+        // A live's master playlist appears a moment after it goes on air: until then, look again at every refresh.
+        const stamp = row.liveSession && hashes[k]!.length === 0 ? Number.NaN : row.stamp;
+        byVideo.set(row.uuid, { stamp, hashes: hashes[k]! });
         for (const hash of hashes[k]!) byHash.set(hash, row.uuid);
       });
     }

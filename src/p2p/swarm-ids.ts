@@ -38,6 +38,14 @@ export function swarmIdForVideo(uuid: string): string {
   return `${SWARM_ID_PREFIX}${uuid}`;
 }
 
+/**
+ * The `core.swarmId` the player sets for one publish session of a live. Each session writes new segments (the
+ * session is part of their URLs), so its viewers meet in a swarm of their own.
+ */
+export function swarmIdForLive(uuid: string, session: string): string {
+  return `${SWARM_ID_PREFIX}${uuid}:${session}`;
+}
+
 /** One variant of a master playlist, with the fields hls.js puts on its LevelParsed. */
 export interface ParsedVariant {
   readonly uri: string;
@@ -145,7 +153,11 @@ export interface VideoSwarm {
 
 /** The swarms of a video's renditions, from its uuid and the text of its master playlist. */
 export function infoHashesForVideo(uuid: string, masterPlaylist: string): VideoSwarm[] {
-  const swarmId = swarmIdForVideo(uuid);
+  return infoHashesForSwarm(swarmIdForVideo(uuid), masterPlaylist);
+}
+
+/** The swarms of a master playlist's renditions under a swarm id (a video's, or a live session's). */
+export function infoHashesForSwarm(swarmId: string, masterPlaylist: string): VideoSwarm[] {
   return parseMasterVariants(masterPlaylist).map((variant) => {
     const streamSwarmId = `${PEER_PROTOCOL_VERSION}-${swarmId}-main-${variantStreamIndex(variant)}`;
     const infoHash = streamInfoHash(streamSwarmId);

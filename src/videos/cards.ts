@@ -15,5 +15,6 @@ export function toCardView(v: VideoListRow, forOwner = false): VideoCardView {
         : v.privacy !== 1
           ? PRIVACY_LABELS[v.privacy]
           : undefined;
-  return { ...v, thumbnailUrl: v.state === "published" ? videoUrls(v.uuid).thumbnail : null, badge };
+  // A live has no thumbnail file (yet): its card shows the empty frame with the LIVE badge.
+  return { ...v, thumbnailUrl: v.state === "published" && !v.isLive ? videoUrls(v.uuid).thumbnail : null, badge };
 }

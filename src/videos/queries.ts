@@ -1,5 +1,6 @@
 /** All SQL of videos and resumable upload sessions. */
 import type { Db as Sql } from "../db/client.ts";
+import { notOffAirSql } from "../live/queries.ts";
 
 export type VideoState = "queued" | "transcoding" | "published" | "failed";
 export type Privacy = 1 | 2 | 3;
@@ -116,7 +117,8 @@ export async function listPublicVideos(
   sql: Sql,
   options: { start: number; count: number; channelId?: number; sort?: "-publishedAt" | "publishedAt" | "-views" },
 ): Promise<{ total: number; data: VideoListRow[] }> {
-  const channel = options.channelId ? sql`AND v.channel_id = ${options.channelId}` : sql``;
+  // Lives off air stay reachable by their link but are not listed.
+  const channel = sql`${options.channelId ? sql`AND v.channel_id = ${options.channelId}` : sql``} ${notOffAirSql(sql)}`;
   const order = publicVideoOrder(sql, options.sort);
   const [data, [count]] = await Promise.all([
     sql<VideoListRow[]>`${videoSelect(sql)} WHERE v.privacy = 1 AND v.state = 'published' ${channel}

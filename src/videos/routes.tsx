@@ -19,6 +19,8 @@ import { swarmIdForVideo } from "../p2p/swarm-ids.ts";
 import { TRACKER_PATH } from "../p2p/tracker.ts";
 import * as q from "./queries.ts";
 import { loadWatchExtras } from "./watch-extras.ts";
+import { loadLiveWatch } from "../live/service.ts";
+import { livePlayerView } from "../live/shapes.ts";
 import type { AppDeps } from "../http/context.ts";
 import type { PageContext } from "../../views/context.ts";
 import type { VideosDeps } from "./service.ts";
@@ -112,12 +114,16 @@ export function videoRoutes(context: ReturnType<typeof contextPlugin>, deps: Vid
       const watchPage = async (page: PageContext) => {
         const video = await findVisibleVideo(deps, params.id, user);
         if (!video) throw notFound(page.t("video.notFound"));
-        const extras = await loadWatchExtras(deps.sql, video, user);
+        const manage = canManage(video, user);
+        const [extras, live] = await Promise.all([loadWatchExtras(deps.sql, video, user), video.isLive ? loadLiveWatch(deps, video, manage) : null]);
+        const player = playerView(video, deps.config, deps.swarmPeers(video.uuid));
         return (
           <WatchPage
             page={page}
-            video={playerView(video, deps.config, deps.swarmPeers(video.uuid))}
-            canManage={canManage(video, user)}
+            video={live ? livePlayerView(player, live.status, live.row.latencyMode) : player}
+            live={live?.view}
+            liveOwner={live?.owner}
+            canManage={manage}
             publicUrl={deps.config.publicUrl}
             p2p={mode.p2p}
             p2pNotice={mode.notice}
@@ -133,7 +139,10 @@ export function videoRoutes(context: ReturnType<typeof contextPlugin>, deps: Vid
       if (!video || video.state !== "published") throw notFound(page.t("video.notFound"));
       // An embed shows no consent notice, so P2P only runs for viewers who already said yes.
       const mode = viewerPlayerMode(deps.config, user, cookie);
-      return <EmbedPage page={page} video={playerView(video, deps.config, deps.swarmPeers(video.uuid))} p2p={mode.p2p && mode.notice === null} />;
+      const player = playerView(video, deps.config, deps.swarmPeers(video.uuid));
+      // A live plays its session on air; off air the embed has nothing to play until it is reloaded.
+      const live = video.isLive ? await loadLiveWatch(deps, video, false) : null;
+      return <EmbedPage page={page} video={live ? livePlayerView(player, live.status, live.row.latencyMode) : player} p2p={mode.p2p && mode.notice === null} />;
     })
     .get("/w/:id/events", async ({ params, user, request, page }) => {
       const video = await videoForChange(deps, requireUser(user), params.id);

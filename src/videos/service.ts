@@ -73,6 +73,8 @@ export async function removeVideoFiles(deps: Pick<VideosDeps, "layout">, video: 
   await Promise.all([
     rm(deps.layout.videoDir(video.uuid), { recursive: true, force: true }),
     rm(deps.layout.transcodeWork(video.uuid), { recursive: true, force: true }),
+    // A live's sessions; an ingest still writing there finds its row gone and stops (endLiveSession tolerates it).
+    rm(deps.layout.liveDir(video.uuid), { recursive: true, force: true }),
     video.originalPath ? rm(video.originalPath, { force: true }) : Promise.resolve(),
   ]);
 }

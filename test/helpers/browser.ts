@@ -122,6 +122,8 @@ export async function startE2eServer(env: Record<string, string> = {}): Promise<
     DATABASE_URL: db.url,
     TUBELET_DATA_DIR: dataDir,
     TUBELET_REDIS_PREFIX: `${uniqueName("e2e")}:`,
+    // No RTMP listener unless a test asks for one: 1935 is one port for the whole machine.
+    TUBELET_RTMP_PORT: "0",
     // The same Redis as the rest of the run when the environment names one; parseConfig's default otherwise.
     ...(process.env.REDIS_URL ? { REDIS_URL: process.env.REDIS_URL } : {}),
     ...env,

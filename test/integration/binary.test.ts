@@ -30,6 +30,8 @@ function env(overrides: Record<string, string> = {}): Record<string, string> {
     DATABASE_URL: db.url,
     REDIS_URL: process.env.REDIS_URL || "redis://127.0.0.1:6379",
     TUBELET_REDIS_PREFIX: redisPrefix,
+    // The RTMP listener only where a test gives it a free port.
+    TUBELET_RTMP_PORT: "0",
     ...overrides,
   };
 }
@@ -98,6 +100,13 @@ describe("serve refuses to start with one line naming the setting", () => {
     expect(result.code).not.toBe(0);
     expectOneLineNaming(result.stderr, "TUBELET_PORT");
   });
+
+  test("RTMP port already taken: TUBELET_RTMP_PORT", async () => {
+    const port = (blocker!.address() as { port: number }).port;
+    const result = await tubelet(["serve"], { TUBELET_PORT: "0", TUBELET_HOST: "127.0.0.1", TUBELET_RTMP_PORT: String(port) });
+    expect(result.code).not.toBe(0);
+    expectOneLineNaming(result.stderr, "TUBELET_RTMP_PORT");
+  });
 });
 
 describe("from an empty folder", () => {
@@ -115,15 +124,19 @@ describe("from an empty folder", () => {
 
   test("serve answers pages and a login round trip over real HTTP", async () => {
     const port = await freePort();
+    const rtmpPort = await freePort();
     const base = `http://127.0.0.1:${port}`;
     const server = startService([BINARY, "serve"], {
       cwd: emptyDir,
-      env: env({ TUBELET_PORT: String(port), TUBELET_HOST: "127.0.0.1", TUBELET_PUBLIC_URL: base }),
+      env: env({ TUBELET_PORT: String(port), TUBELET_HOST: "127.0.0.1", TUBELET_PUBLIC_URL: base, TUBELET_RTMP_PORT: String(rtmpPort) }),
     });
     services.push(server);
     const home = await waitForHttp(`${base}/`, server);
     expect(home.headers.get("content-type")).toContain("text/html");
     await home.body?.cancel();
+    // The RTMP listener is up too (publishing itself is covered by the live tests).
+    const rtmp = await Bun.connect({ hostname: "127.0.0.1", port: rtmpPort, socket: { data() {} } });
+    rtmp.end();
 
     const cookies = new Map<string, string>();
     const keep = (response: Response) => {

@@ -70,6 +70,7 @@ beforeAll(async () => {
       TUBELET_DATA_DIR: dataDir,
       TUBELET_REDIS_PREFIX: `${uniqueName("caddy")}:`,
       TUBELET_TRUST_PROXY: "true",
+      TUBELET_RTMP_PORT: "0",
       REDIS_URL: process.env.REDIS_URL,
     }),
   );

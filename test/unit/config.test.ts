@@ -105,3 +105,68 @@ describe("parseConfig: P2P tracker", () => {
     expect(() => parseConfig(env)).toThrow(message);
   });
 });
+
+describe("parseConfig: live", () => {
+  test("defaults: RTMP on 1935 on loopback, one live per user, ten per instance, six hours, 360p and 720p", () => {
+    expect(parseConfig({}).live).toEqual({
+      enabled: true,
+      rtmpPort: 1935,
+      rtmpHost: "127.0.0.1",
+      rtmpPublicUrl: "rtmp://localhost/live",
+      maxPerUser: 1,
+      maxInstance: 10,
+      maxSeconds: 21_600,
+      resolutions: [360, 720],
+      passthrough: false,
+    });
+    expect(Object.isFrozen(parseConfig({}).live)).toBe(true);
+  });
+
+  test("the RTMP URL told to publishers follows the public host name and a non-default port", () => {
+    expect(parseConfig({ TUBELET_PUBLIC_URL: "https://video.example.org" }).live.rtmpPublicUrl).toBe("rtmp://video.example.org/live");
+    expect(parseConfig({ TUBELET_PUBLIC_URL: "https://video.example.org", TUBELET_RTMP_PORT: "1936" }).live.rtmpPublicUrl).toBe(
+      "rtmp://video.example.org:1936/live",
+    );
+  });
+
+  test("every setting can be changed", () => {
+    const live = parseConfig({
+      TUBELET_LIVE_ALLOW: "false",
+      TUBELET_RTMP_PORT: "0",
+      TUBELET_RTMP_HOST: "0.0.0.0",
+      TUBELET_RTMP_PUBLIC_URL: "rtmps://live.example.org:443/app/",
+      TUBELET_LIVE_MAX_PER_USER: "3",
+      TUBELET_LIVE_MAX_INSTANCE: "50",
+      TUBELET_LIVE_MAX_SECONDS: "3600",
+      TUBELET_LIVE_RESOLUTIONS: "1080, 240,720,720",
+      TUBELET_LIVE_PASSTHROUGH: "true",
+    }).live;
+    expect(live).toEqual({
+      enabled: false,
+      rtmpPort: 0,
+      rtmpHost: "0.0.0.0",
+      rtmpPublicUrl: "rtmps://live.example.org:443/app",
+      maxPerUser: 3,
+      maxInstance: 50,
+      maxSeconds: 3600,
+      resolutions: [240, 720, 1080],
+      passthrough: true,
+    });
+  });
+
+  const bad: [Record<string, string>, RegExp][] = [
+    [{ TUBELET_RTMP_PORT: "99999" }, /^TUBELET_RTMP_PORT: 99999 is outside 0\.\.65535 \(example: TUBELET_RTMP_PORT=1935\)$/],
+    [{ TUBELET_RTMP_HOST: "every where" }, /^TUBELET_RTMP_HOST: "every where" is not a host name or address \(example: TUBELET_RTMP_HOST=0\.0\.0\.0\)$/],
+    [{ TUBELET_RTMP_PUBLIC_URL: "http://example.org/live" }, /^TUBELET_RTMP_PUBLIC_URL: protocol must be rtmp: or rtmps:/],
+    [{ TUBELET_RTMP_PUBLIC_URL: "live" }, /^TUBELET_RTMP_PUBLIC_URL: "live" is not a URL/],
+    [{ TUBELET_LIVE_MAX_PER_USER: "0" }, /^TUBELET_LIVE_MAX_PER_USER: 0 is outside 1\.\.1000/],
+    [{ TUBELET_LIVE_MAX_INSTANCE: "many" }, /^TUBELET_LIVE_MAX_INSTANCE: "many" is not a whole number/],
+    [{ TUBELET_LIVE_MAX_SECONDS: "10" }, /^TUBELET_LIVE_MAX_SECONDS: 10 is outside 60\.\.604800/],
+    [{ TUBELET_LIVE_RESOLUTIONS: "360,700" }, /^TUBELET_LIVE_RESOLUTIONS: each value must be one of 144, 240/],
+    [{ TUBELET_LIVE_PASSTHROUGH: "yes" }, /^TUBELET_LIVE_PASSTHROUGH: "yes" is not one of false, true/],
+    [{ TUBELET_LIVE_ALLOW: "no" }, /^TUBELET_LIVE_ALLOW: "no" is not one of true, false/],
+  ];
+  test.each(bad)("refuses %p", (env, message) => {
+    expect(() => parseConfig(env)).toThrow(message);
+  });
+});

@@ -15,6 +15,7 @@ import type { WatchExtras } from "../../src/videos/watch-extras.ts";
 import { renderMarkdown } from "../markdown.ts";
 import { i18nFor } from "../../src/i18n/i18n.ts";
 import { uploadMessages } from "./upload.tsx";
+import { LiveArea, LiveOwnerPanel, type LiveOwnerView, type LiveWatchView } from "../components/live.tsx";
 
 export interface WatchView {
   readonly id: number;
@@ -54,6 +55,8 @@ export interface WatchView {
   readonly stunServers?: readonly string[];
   /** Instance-tuned P2P Media Loader settings (highDemandTimeWindow, httpDownloadInitialTimeoutMs, ...). */
   readonly p2pSettings?: Readonly<Record<string, number>>;
+  /** Set for a live on air: the player keeps this latency behind the live edge. */
+  readonly live?: "low" | "normal";
 }
 
 export interface WatchPageProps {
@@ -67,11 +70,15 @@ export interface WatchPageProps {
   readonly p2pNotice?: "ask" | "info" | null;
   /** Ratings, subscription, comments and watch later around the player. */
   readonly extras?: WatchExtras;
+  /** A live: its area replaces the player, and follows the live's state. */
+  readonly live?: LiveWatchView;
+  /** The live's streaming settings, for its owner or an administrator. */
+  readonly liveOwner?: LiveOwnerView;
 }
 
 const NO_EXTRAS: WatchExtras = { likes: 0, dislikes: 0, myRating: null, subscribed: false, subscribers: 0, commentCount: 0, inWatchLater: false };
 
-export function WatchPage({ page, video, canManage, publicUrl, p2p = false, p2pNotice = null, extras = NO_EXTRAS }: WatchPageProps) {
+export function WatchPage({ page, video, canManage, publicUrl, p2p = false, p2pNotice = null, extras = NO_EXTRAS, live, liveOwner }: WatchPageProps) {
   const url = `${publicUrl}/w/${video.shortId}`;
   const ready = video.state === "published";
   const t = page.t;
@@ -97,9 +104,9 @@ export function WatchPage({ page, video, canManage, publicUrl, p2p = false, p2pN
     <Layout page={page} title={video.name} description={video.description.slice(0, 200)} head={head} scripts={ready ? [p2p ? page.assets.playerP2p : page.assets.playerHttp] : [page.assets.uploadJs]}>
       <section class="watch">
         {gated ? (
-          <SensitiveGate page={page}>
-            <Player video={video} page={page} />
-          </SensitiveGate>
+          <SensitiveGate page={page}>{live ? <LiveArea page={page} live={live} player={video} /> : <Player video={video} page={page} />}</SensitiveGate>
+        ) : live ? (
+          <LiveArea page={page} live={live} player={video} />
         ) : ready ? (
           <Player video={video} page={page} />
         ) : (
@@ -142,6 +149,7 @@ export function WatchPage({ page, video, canManage, publicUrl, p2p = false, p2pN
             )}
           </span>
         </div>
+        {liveOwner ? <LiveOwnerPanel page={page} owner={liveOwner} /> : ""}
         <div class="description">{renderMarkdown(video.description) as "safe"}</div>
         {video.tags.length ? (
           <ul class="tags">
@@ -199,6 +207,7 @@ export function Player({ video, page }: { video: WatchView; page?: PageContext }
         data-stun={JSON.stringify(video.stunServers ?? [])}
         data-hashes={video.hashesUrl ?? ""}
         data-p2p-settings={JSON.stringify(video.p2pSettings ?? {})}
+        data-live={video.live}
         {...{ playsinline: true }}
       ></video>
       <label class="quality">

@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Sql } from "../../../src/db/client.ts";
 import { createKnownSwarms } from "../../../src/p2p/known-swarms.ts";
-import { infoHashesForVideo } from "../../../src/p2p/swarm-ids.ts";
+import { infoHashesForSwarm, infoHashesForVideo, swarmIdForLive } from "../../../src/p2p/swarm-ids.ts";
 import type { PublishedVideoStamp } from "../../../src/p2p/tracker-queries.ts";
 import { createLayout } from "../../../src/storage/layout.ts";
 
@@ -39,7 +39,7 @@ describe("known swarms", () => {
   test("a miss loads published videos; misses soon after do not query again", async () => {
     await writeMaster(V1, 1000);
     let clock = 0;
-    const { sql, calls } = fakeSql(() => [{ uuid: V1, stamp: 1 }]);
+    const { sql, calls } = fakeSql(() => [{ uuid: V1, stamp: 1, liveSession: null }]);
     const swarms = createKnownSwarms({ sql, layout: createLayout(root), now: () => clock, missRefreshMs: 2000 });
     expect(await swarms.lookup(hex(V1, 1000))).toBe(true);
     expect(calls.n).toBe(1);
@@ -53,7 +53,7 @@ describe("known swarms", () => {
   });
 
   test("concurrent misses share one refresh", async () => {
-    const { sql, calls } = fakeSql(() => [{ uuid: V1, stamp: 1 }]);
+    const { sql, calls } = fakeSql(() => [{ uuid: V1, stamp: 1, liveSession: null }]);
     const swarms = createKnownSwarms({ sql, layout: createLayout(root) });
     const answers = await Promise.all([swarms.lookup("aa"), swarms.lookup("bb"), swarms.lookup(hex(V1, 1000))]);
     expect(answers).toEqual([false, false, true]);
@@ -63,12 +63,12 @@ describe("known swarms", () => {
   test("a changed stamp re-reads the master; unpublished videos drop out; a missing master gives no swarm", async () => {
     await writeMaster(V1, 1000);
     let clock = 0;
-    let rows: PublishedVideoStamp[] = [{ uuid: V1, stamp: 1 }, { uuid: V2, stamp: 1 }];
+    let rows: PublishedVideoStamp[] = [{ uuid: V1, stamp: 1, liveSession: null }, { uuid: V2, stamp: 1, liveSession: null }];
     const swarms = createKnownSwarms({ sql: fakeSql(() => rows).sql, layout: createLayout(root), now: () => clock, missRefreshMs: 10 });
     await swarms.refresh();
     expect(swarms.size).toBe(1); // V2 has no files
     await writeMaster(V1, 2000);
-    rows = [{ uuid: V1, stamp: 2 }];
+    rows = [{ uuid: V1, stamp: 2, liveSession: null }];
     clock = 100;
     expect(await swarms.lookup(hex(V1, 2000))).toBe(true);
     expect(swarms.lookup(hex(V1, 1000))).toBe(false);
@@ -78,10 +78,30 @@ describe("known swarms", () => {
     expect(swarms.size).toBe(0);
   });
 
+  test("a live on air: its session's swarms, once its master playlist appears; a new session replaces them", async () => {
+    const layout = createLayout(root);
+    const liveHex = (session: string) => infoHashesForSwarm(swarmIdForLive(V2, session), master(800))[0]!.infoHashHex;
+    let clock = 0;
+    let rows: PublishedVideoStamp[] = [{ uuid: V2, stamp: 5, liveSession: "s1" }];
+    const swarms = createKnownSwarms({ sql: fakeSql(() => rows).sql, layout, now: () => clock, missRefreshMs: 10 });
+    expect(await swarms.lookup(liveHex("s1"))).toBe(false); // ffmpeg has not written the master yet
+    await mkdir(layout.liveSessionDir(V2, "s1"), { recursive: true });
+    await writeFile(join(layout.liveSessionDir(V2, "s1"), "master.m3u8"), master(800));
+    clock = 100; // same stamp as before: still looked at again
+    expect(await swarms.lookup(liveHex("s1"))).toBe(true);
+    expect(swarms.lookup(hex(V2, 800))).toBe(false); // the video's own swarm id is not the live's
+    await mkdir(layout.liveSessionDir(V2, "s2"), { recursive: true });
+    await writeFile(join(layout.liveSessionDir(V2, "s2"), "master.m3u8"), master(800));
+    rows = [{ uuid: V2, stamp: 6, liveSession: "s2" }];
+    clock = 200;
+    expect(await swarms.lookup(liveHex("s2"))).toBe(true);
+    expect(swarms.lookup(liveHex("s1"))).toBe(false);
+  });
+
   test("a hit older than maxAgeMs refreshes in the background", async () => {
     await writeMaster(V1, 1000);
     let clock = 0;
-    const { sql, calls } = fakeSql(() => [{ uuid: V1, stamp: 1 }]);
+    const { sql, calls } = fakeSql(() => [{ uuid: V1, stamp: 1, liveSession: null }]);
     const swarms = createKnownSwarms({ sql, layout: createLayout(root), now: () => clock, maxAgeMs: 60_000 });
     await swarms.refresh();
     clock = 61_000;
