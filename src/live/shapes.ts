@@ -1,5 +1,6 @@
 /** A live as the API, the watch page and the state events show it, built from rows (pure). */
 import type { Config } from "../config.ts";
+import { absoluteUrl } from "../http/urls.ts";
 import { liveUrls } from "../storage/layout.ts";
 import { swarmIdForLive } from "../p2p/swarm-ids.ts";
 import type { LiveOwnerView, LiveWatchView } from "../../views/components/live.tsx";
@@ -74,7 +75,20 @@ export function livePlayerView(base: WatchView, status: LiveStatus, latency: Liv
     downloadUrl: null,
     duration: 0,
     live: latency,
+    p2pSettings: liveP2pSettings(latency, base.p2pSettings ?? {}),
   };
+}
+
+/**
+ * P2P Media Loader settings for a live. A live player stays a fixed distance behind the edge (2 s in low mode,
+ * 6 s in normal; public/player/config.ts), so a new segment is at most that far ahead of the playhead when it
+ * is listed. The VOD high-demand window (8 s) would send every new segment straight to HTTP; a window of half a
+ * segment (low) or one segment (normal) leaves the rest of that distance for a peer that already has it, and
+ * P2P Media Loader's random HTTP loads make sure some viewer does. Waiting for peers before the first request
+ * would only delay a live's start.
+ */
+export function liveP2pSettings(latency: LiveLatency, base: Readonly<Record<string, number>>): Record<string, number> {
+  return { ...base, highDemandTimeWindow: latency === "low" ? 0.5 : 2, httpDownloadInitialTimeoutMs: 0 };
 }
 
 /** The owner's panel: where to stream, with which key. */
@@ -87,5 +101,32 @@ export function liveOwnerView(config: Config, shortId: string, live: LiveRow): L
     saveReplay: live.saveReplay,
     permanent: live.permanent,
     latencyMode: live.latencyMode,
+  };
+}
+
+/** PeerTube's live states: 4 waiting for the stream, 5 ended; a live on air is "published". */
+const LIVE_API_STATES = {
+  waiting: { id: 4, label: "Waiting for livestream" },
+  live: { id: 1, label: "Published" },
+  ended: { id: 5, label: "Livestream ended" },
+} as const;
+
+/**
+ * A live's video JSON, as PeerTube gives it: its live state, and while on air one streaming playlist (the
+ * session's master and hash map) instead of the VOD ladder; a live has no thumbnail, preview or files.
+ */
+export function liveVideoJson<T extends { state: object; streamingPlaylists: unknown[] }>(config: Config, json: T, status: LiveStatus): T {
+  const playlists =
+    status.state === "live" && status.masterUrl && status.hashesUrl
+      ? [{ id: 0, type: 1, playlistUrl: absoluteUrl(config, status.masterUrl), segmentsSha256Url: absoluteUrl(config, status.hashesUrl), redundancies: [], files: [] }]
+      : [];
+  return {
+    ...json,
+    isLive: true,
+    state: { ...LIVE_API_STATES[status.state], progress: 0, reason: null },
+    thumbnailPath: null,
+    previewPath: null,
+    streamingPlaylists: playlists,
+    files: [],
   };
 }

@@ -11,6 +11,8 @@ import { deleteVideo, editVideo, findVisibleVideo } from "./service.ts";
 import { cancelUpload, createVideoFromFile, receiveChunk, startResumableUpload } from "./upload.ts";
 import { listPublicVideos } from "./queries.ts";
 import { videoJson, videoListItemJson } from "./shapes.ts";
+import { liveStatus, liveVideoJson } from "../live/shapes.ts";
+import { findLiveByVideoId } from "../live/queries.ts";
 
 const SORTS = ["-publishedAt", "publishedAt", "-views"] as const;
 
@@ -83,7 +85,8 @@ export function videoApiRoutes(context: ReturnType<typeof contextPlugin>, videos
     .get("/:id", async ({ request, params, user }) => {
       const video = await findVisibleVideo(deps, params.id, await optionalApiUser(deps.sql, request, user));
       if (!video) throw notFound("Video not found");
-      return videoJson(deps.config, video);
+      const json = videoJson(deps.config, video);
+      return video.isLive ? liveVideoJson(deps.config, json, liveStatus(video.uuid, await findLiveByVideoId(deps.sql, video.id))) : json;
     })
     .put("/:id", async ({ request, params, body, user, page, set }) => {
       const caller = await requireApiUser(deps.sql, request, { user, csrfToken: page.csrfToken });

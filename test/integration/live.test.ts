@@ -226,6 +226,26 @@ async function bearerToken(username: string, password: string): Promise<string> 
   return (await res.json()).access_token;
 }
 
+describe("the video API for a live", () => {
+  test("PeerTube's live states, and the session's playlist only while on air; never a thumbnail or a file", async () => {
+    await endAll();
+    const { video } = await makeLive(aliceUser, aliceChannel);
+    const read = async () => (await (await t.client("198.51.100.70").fetch(`/api/v1/videos/${video.uuid}`)).json()) as Record<string, any>;
+    let json = await read();
+    expect(json).toMatchObject({ isLive: true, state: { id: 4 }, streamingPlaylists: [], thumbnailPath: null, files: [] });
+    const live = await liveOf(video.id);
+    expect(await begin(live, alice.id, "onair1")).toBe("ok");
+    json = await read();
+    expect(json.state.id).toBe(1);
+    expect(json.streamingPlaylists).toHaveLength(1);
+    expect(json.streamingPlaylists[0].playlistUrl).toEndWith(`/static/live/${video.uuid}/onair1/master.m3u8`);
+    expect(json.streamingPlaylists[0].segmentsSha256Url).toEndWith(`/static/live/${video.uuid}/onair1/segments-sha256.json`);
+    await endLiveSession(t.db.sql, { liveId: live.id, session: "onair1" });
+    json = await read();
+    expect(json).toMatchObject({ state: { id: 5, label: "Livestream ended" }, streamingPlaylists: [] });
+  });
+});
+
 describe("creating a live", () => {
   test("the form creates it and goes to its watch page", async () => {
     const form = await aliceClient.page("/videos/live/new");
