@@ -29,6 +29,26 @@ export interface Config {
   readonly videos: VideoConfig;
   readonly p2p: P2pConfig;
   readonly live: LiveConfig;
+  readonly federation: FederationConfig;
+}
+
+/** ActivityPub federation: discovery, actors, signed inboxes and outbound delivery. */
+export interface FederationConfig {
+  /** false: no ActivityPub routes, no discovery, no delivery; the instance stands alone. */
+  readonly enabled: boolean;
+  /** Let outbound fetches and deliveries reach private, loopback and link-local addresses (tests, LAN setups). */
+  readonly allowPrivate: boolean;
+  /** Tries per outbound delivery before it is dropped. */
+  readonly deliveryAttempts: number;
+  /** First retry delay of a delivery; each next one doubles. */
+  readonly deliveryBackoffMs: number;
+  /** Largest activity an inbox accepts, in bytes. */
+  readonly maxInboxBytes: number;
+  /** Largest remote document (actor, key) read, in bytes, and the time allowed to fetch it. */
+  readonly maxFetchBytes: number;
+  readonly fetchTimeoutMs: number;
+  /** Accepted distance, each way, between a signed request's Date and our clock. */
+  readonly signatureWindowSeconds: number;
 }
 
 export interface VideoConfig {
@@ -182,6 +202,7 @@ export function parseConfig(env: Env): Config {
     videos: parseVideoConfig(env),
     p2p: parseP2pConfig(env),
     live: parseLiveConfig(env, publicUrl),
+    federation: parseFederationConfig(env),
   });
 }
 
@@ -281,5 +302,22 @@ function parseLiveConfig(env: Env, publicUrl: URL): LiveConfig {
     maxSeconds: integer(env, "TUBELET_LIVE_MAX_SECONDS", 6 * 3600, 60, 7 * 86_400, "21600"),
     resolutions: Object.freeze([...new Set(resolutions)].sort((a, b) => a - b)),
     passthrough: boolean(env, "TUBELET_LIVE_PASSTHROUGH", false),
+  });
+}
+
+/**
+ * Federation settings. Eight delivery attempts from 30 s doubling reach about an hour of retries, enough to ride
+ * out a restart or a short outage of the receiving server without keeping dead inboxes in the queue for days.
+ */
+function parseFederationConfig(env: Env): FederationConfig {
+  return Object.freeze({
+    enabled: boolean(env, "TUBELET_FEDERATION", true),
+    allowPrivate: boolean(env, "TUBELET_FEDERATION_ALLOW_PRIVATE", false),
+    deliveryAttempts: integer(env, "TUBELET_FEDERATION_DELIVERY_ATTEMPTS", 8, 1, 100, "8"),
+    deliveryBackoffMs: integer(env, "TUBELET_FEDERATION_DELIVERY_BACKOFF_MS", 30_000, 100, 86_400_000, "30000"),
+    maxInboxBytes: integer(env, "TUBELET_FEDERATION_MAX_INBOX_BYTES", 524_288, 1024, 16 * 1_048_576, "524288"),
+    maxFetchBytes: integer(env, "TUBELET_FEDERATION_MAX_FETCH_BYTES", 1_048_576, 1024, 64 * 1_048_576, "1048576"),
+    fetchTimeoutMs: integer(env, "TUBELET_FEDERATION_FETCH_TIMEOUT_MS", 10_000, 100, 120_000, "10000"),
+    signatureWindowSeconds: integer(env, "TUBELET_FEDERATION_SIGNATURE_WINDOW", 3600, 30, 86_400, "3600"),
   });
 }

@@ -41,6 +41,10 @@ import { feedRoutes } from "./feeds/routes.ts";
 import { settingsRoutes } from "./settings/routes.tsx";
 import { liveRoutes } from "./live/routes.tsx";
 import { startLive, type RunningLive } from "./live/start.ts";
+import { federationRoutes } from "./federation/routes.ts";
+import { fetcherFor, instanceActor } from "./federation/actors.ts";
+import { createInboxHandler } from "./federation/inbox.ts";
+import { createDeliveryHandler } from "./federation/delivery.ts";
 
 // Alpine evaluates x- attributes with new Function, hence 'unsafe-eval'; no inline scripts are allowed.
 const CONTENT_POLICY =
@@ -62,12 +66,16 @@ const EMBED_SECURITY_HEADERS = {
   "referrer-policy": "strict-origin-when-cross-origin",
 };
 
+/** The shared inbox and every actor's inbox. */
+const INBOX_PATH = /^\/(?:(?:accounts|video-channels)\/[^/]+\/)?inbox$/;
+
 /** The largest body a path accepts: uploads and avatars have their own limits, everything else a small one. */
 export function bodyLimitFor(pathname: string, config: Config): number {
   if (pathname === "/api/v1/videos/upload" || pathname === "/api/v1/videos/upload-resumable") {
     return config.videos.maxUploadBytes + 1_048_576; // room for the multipart envelope and fields
   }
   if (pathname.endsWith("/avatar") || pathname.endsWith("/avatar/pick")) return config.maxAvatarBytes + 65_536;
+  if (INBOX_PATH.test(pathname)) return config.federation.maxInboxBytes;
   return config.maxBodyBytes;
 }
 
@@ -96,6 +104,8 @@ export function createApp(deps: AppDeps) {
     .use(errorHandler(deps))
     .use(bodyLimit(deps.config))
     .use(staticRoutes(deps))
+    // Before the page routes: it answers ActivityPub clients on /a/:name and /c/:name.
+    .use(federationRoutes(context, deps))
     .use(homeRoutes(context))
     .use(accountRoutes(context))
     .use(channelRoutes(context))
@@ -132,13 +142,25 @@ const SSE_IDLE_SECONDS = 60;
 export const LISTING_CACHE_ENTRIES = 1000;
 const HOUSEKEEPING_MS = 10 * 60_000;
 
-/** Starts the in-process job workers: transcoding for now. */
-export function startJobWorkers(deps: Pick<AppDeps, "sql" | "config" | "layout">): WorkerPool {
+/** Inbound activities and deliveries are mostly network waits, so several run at once per process. */
+const FEDERATION_CONCURRENCY = 8;
+
+/** Starts the in-process job workers: transcoding, and federation's inbox and delivery queues. */
+export function startJobWorkers(deps: Pick<AppDeps, "sql" | "config" | "layout" | "queues">): WorkerPool {
   const { config } = deps;
+  const federation = { sql: deps.sql, config, queues: deps.queues, fetcher: fetcherFor(config) };
   return startWorkers(
     config.redisUrl,
     config.redisPrefix,
-    { transcode: { handler: createTranscodeHandler(deps), concurrency: config.videos.transcodeConcurrency } },
+    {
+      transcode: { handler: createTranscodeHandler(deps), concurrency: config.videos.transcodeConcurrency },
+      ...(config.federation.enabled
+        ? {
+            "ap-inbox": { handler: createInboxHandler(federation), concurrency: FEDERATION_CONCURRENCY },
+            "ap-deliver": { handler: createDeliveryHandler(federation), concurrency: FEDERATION_CONCURRENCY },
+          }
+        : {}),
+    },
     config.videos.jobLockSeconds,
   );
 }
@@ -151,6 +173,8 @@ export async function startServer(config: Config, role: Role = "all"): Promise<R
     await checkDatabase(sql, config.databaseUrl);
     await checkRedis(redis, config.redisUrl);
     await migrate(sql, MIGRATIONS);
+    // The instance actor and its keys exist before the first request needs them to sign.
+    if (config.federation.enabled) await instanceActor(sql, config);
   } catch (error) {
     await sql.end({ timeout: 1 });
     redis.disconnect();

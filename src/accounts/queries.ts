@@ -1,5 +1,6 @@
 /** All SQL of accounts: users, their actors, sessions and OAuth tokens. */
 import type { Db as Sql } from "../db/client.ts";
+import type { KeyPairPem } from "../federation/keys.ts";
 
 export interface UserRow {
   id: number;
@@ -35,8 +36,9 @@ const USER_COLUMNS = (sql: Sql) => sql`
   u.email, u.role, u.approved, u.p2p_preference, u.locale, u.sensitive_policy, u.video_languages,
   u.notification_settings, u.created_at`;
 
+/** Whether a local actor has this handle (remote actors have their own namespace per domain). */
 export async function handleExists(sql: Sql, handle: string): Promise<boolean> {
-  const rows = await sql`SELECT 1 FROM actors WHERE handle = ${handle}`;
+  const rows = await sql`SELECT 1 FROM actors WHERE handle = ${handle} AND domain IS NULL`;
   return rows.length > 0;
 }
 
@@ -47,11 +49,12 @@ export async function emailExists(sql: Sql, email: string): Promise<boolean> {
 
 export async function insertActor(
   sql: Sql,
-  actor: { handle: string; kind: "person" | "group"; displayName: string; description?: string },
+  actor: { handle: string; kind: "person" | "group"; displayName: string; description?: string; keys?: KeyPairPem },
 ): Promise<number> {
   const [row] = await sql<{ id: number }[]>`
-    INSERT INTO actors (handle, kind, display_name, description)
-    VALUES (${actor.handle}, ${actor.kind}, ${actor.displayName}, ${actor.description ?? ""})
+    INSERT INTO actors (handle, kind, display_name, description, public_key_pem, private_key_pem)
+    VALUES (${actor.handle}, ${actor.kind}, ${actor.displayName}, ${actor.description ?? ""},
+            ${actor.keys?.publicKeyPem ?? null}, ${actor.keys?.privateKeyPem ?? null})
     RETURNING id::int`;
   return row!.id;
 }

@@ -4,6 +4,7 @@ import type { Config } from "../config.ts";
 import type { RateLimiter } from "../http/rate-limit.ts";
 import { HttpError, badRequest, conflict } from "../http/errors.ts";
 import { insertChannel } from "../channels/queries.ts";
+import { generateActorKeys } from "../federation/keys.ts";
 import * as q from "./queries.ts";
 import { randomToken, tokenHash } from "./tokens.ts";
 import {
@@ -82,7 +83,13 @@ export async function registerUser(
   if (await q.emailExists(sql, input.email)) {
     throw conflict("That e-mail address is taken.", { email: "An account with this e-mail address already exists." });
   }
-  const passwordHash = await Bun.password.hash(input.password, { algorithm: "argon2id" });
+  // Both actors (the person and the default channel) sign ActivityPub requests; their keys are made up front,
+  // in parallel with the password hash, rather than on the first delivery.
+  const [passwordHash, personKeys, channelKeys] = await Promise.all([
+    Bun.password.hash(input.password, { algorithm: "argon2id" }),
+    config.federation.enabled ? generateActorKeys() : undefined,
+    config.federation.enabled ? generateActorKeys() : undefined,
+  ]);
   const approved = options.bypassSignupMode || config.signup !== "approval";
   try {
     const userId = await sql.begin(async (tx) => {
@@ -90,6 +97,7 @@ export async function registerUser(
         handle: input.username,
         kind: "person",
         displayName: input.displayName || input.username,
+        keys: personKeys,
       });
       const id = await q.insertUser(tx, {
         actorId,
@@ -106,6 +114,7 @@ export async function registerUser(
         displayName: `Main ${input.displayName || input.username} channel`.slice(0, DISPLAY_NAME_MAX),
         description: "",
         support: "",
+        keys: channelKeys,
       });
       return id;
     });

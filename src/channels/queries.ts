@@ -1,5 +1,6 @@
 /** All SQL of channels. A channel is a group actor owned by one user. */
 import type { Db as Sql } from "../db/client.ts";
+import type { KeyPairPem } from "../federation/keys.ts";
 
 export interface ChannelRow {
   id: number;
@@ -27,12 +28,13 @@ const CHANNEL_SELECT = (sql: Sql) => sql`
 
 export async function insertChannel(
   sql: Sql,
-  channel: { ownerId: number; handle: string; displayName: string; description: string; support: string },
+  channel: { ownerId: number; handle: string; displayName: string; description: string; support: string; keys?: KeyPairPem },
 ): Promise<number> {
   const [row] = await sql<{ id: number }[]>`
     WITH actor AS (
-      INSERT INTO actors (handle, kind, display_name, description)
-      VALUES (${channel.handle}, 'group', ${channel.displayName}, ${channel.description})
+      INSERT INTO actors (handle, kind, display_name, description, public_key_pem, private_key_pem)
+      VALUES (${channel.handle}, 'group', ${channel.displayName}, ${channel.description},
+              ${channel.keys?.publicKeyPem ?? null}, ${channel.keys?.privateKeyPem ?? null})
       RETURNING id
     )
     INSERT INTO channels (actor_id, owner_id, support)

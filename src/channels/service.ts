@@ -11,6 +11,7 @@ import { HttpError, badRequest, conflict, forbidden, notFound } from "../http/er
 import { staticUrl } from "../http/urls.ts";
 import * as q from "./queries.ts";
 import { replaceActorAvatar } from "../accounts/avatar.ts";
+import { generateActorKeys } from "../federation/keys.ts";
 
 export interface ChannelsDeps {
   readonly sql: Sql;
@@ -52,7 +53,7 @@ function clean(raw: ChannelInput): ChannelInput {
   };
 }
 
-export async function createChannel({ sql }: ChannelsDeps, owner: UserRow, raw: ChannelInput): Promise<q.ChannelRow> {
+export async function createChannel({ sql, config }: ChannelsDeps, owner: UserRow, raw: ChannelInput): Promise<q.ChannelRow> {
   const input = clean(raw);
   const problems = channelProblems(input, true);
   if (Object.keys(problems).length > 0) throw badRequest("Please correct the highlighted fields.", problems);
@@ -63,7 +64,8 @@ export async function createChannel({ sql }: ChannelsDeps, owner: UserRow, raw: 
     throw conflict("That handle is taken.", { handle: "That name is already used by an account or a channel." });
   }
   try {
-    const id = await q.insertChannel(sql, { ownerId: owner.id, handle: input.handle!, ...input });
+    const keys = config.federation.enabled ? await generateActorKeys() : undefined;
+    const id = await q.insertChannel(sql, { ownerId: owner.id, handle: input.handle!, ...input, keys });
     return (await q.findChannelById(sql, id))!;
   } catch (error) {
     if ((error as { code?: string }).code === "23505") throw conflict("That handle was just taken.", { handle: "Taken a moment ago." });

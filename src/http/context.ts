@@ -43,7 +43,7 @@ export const CSRF_COOKIE = "tubelet_csrf";
 export const LOCALE_COOKIE = "tubelet_locale";
 
 /** Paths that authenticate with bearer tokens or signatures instead of cookies, so CSRF does not apply. */
-const CSRF_EXEMPT = /^\/(api\/|tracker\/)/;
+const CSRF_EXEMPT = /^\/(api\/|tracker\/|inbox$|(accounts|video-channels)\/[^/]+\/inbox$)/;
 
 export function toViewer(user: UserRow, config: Config): Viewer {
   return {

@@ -4,6 +4,10 @@ import { Queue, Worker, type Job, type ConnectionOptions } from "bullmq";
 /** Every queue's payload, by queue name. */
 export interface JobPayloads {
   transcode: { videoId: number };
+  /** An inbound activity whose signature was verified, and the local actor whose inbox got it (null: shared inbox). */
+  "ap-inbox": { activity: Record<string, unknown>; recipient: string | null };
+  /** One outbound activity for one inbox, signed at delivery time by the local actor `signerActorId`. */
+  "ap-deliver": { inbox: string; activity: Record<string, unknown>; signerActorId: number };
 }
 export type QueueName = keyof JobPayloads;
 
@@ -15,7 +19,26 @@ const VALIDATORS: { [Q in QueueName]: (data: unknown) => JobPayloads[Q] } = {
     }
     return { videoId };
   },
+  "ap-inbox"(data) {
+    const { activity, recipient } = (data ?? {}) as { activity?: unknown; recipient?: unknown };
+    if (!isRecord(activity)) throw new Error("ap-inbox job needs an activity object");
+    if (recipient !== null && typeof recipient !== "string") throw new Error("ap-inbox job needs a recipient handle or null");
+    return { activity, recipient };
+  },
+  "ap-deliver"(data) {
+    const { inbox, activity, signerActorId } = (data ?? {}) as { inbox?: unknown; activity?: unknown; signerActorId?: unknown };
+    if (typeof inbox !== "string" || !/^https?:\/\//.test(inbox)) throw new Error(`ap-deliver job needs an http(s) inbox, got ${JSON.stringify(inbox)}`);
+    if (!isRecord(activity)) throw new Error("ap-deliver job needs an activity object");
+    if (typeof signerActorId !== "number" || !Number.isInteger(signerActorId) || signerActorId <= 0) {
+      throw new Error("ap-deliver job needs a positive integer signerActorId");
+    }
+    return { inbox, activity, signerActorId };
+  },
 };
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
 
 /** BullMQ wants plain connection options; workers block, so they need `maxRetriesPerRequest: null`. */
 export function connectionFromUrl(redisUrl: string): ConnectionOptions {
@@ -39,8 +62,16 @@ export const DEFAULT_JOB_OPTIONS = {
   removeOnFail: { age: 7 * 86_400 },
 } as const;
 
+/** Per-job overrides of DEFAULT_JOB_OPTIONS: a stable id (adding it again while it exists is a no-op) and retries. */
+export interface AddOptions {
+  readonly jobId?: string;
+  readonly attempts?: number;
+  /** First retry delay; exponential, so each next one doubles. */
+  readonly backoffMs?: number;
+}
+
 export interface Queues {
-  add<Q extends QueueName>(queue: Q, payload: JobPayloads[Q], options?: { jobId?: string }): Promise<void>;
+  add<Q extends QueueName>(queue: Q, payload: JobPayloads[Q], options?: AddOptions): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -58,7 +89,11 @@ export function createQueues(redisUrl: string, prefix: string): Queues {
   return {
     async add(name, payload, options = {}) {
       VALIDATORS[name](payload);
-      await queueFor(name).add(name, payload, { jobId: options.jobId });
+      await queueFor(name).add(name, payload, {
+        jobId: options.jobId,
+        ...(options.attempts ? { attempts: options.attempts } : {}),
+        ...(options.backoffMs ? { backoff: { type: "exponential", delay: options.backoffMs } } : {}),
+      });
     },
     async close() {
       await Promise.all([...queues.values()].map((q) => q.close()));
@@ -80,9 +115,11 @@ export function startWorkers(
   lockSeconds: number,
 ): WorkerPool {
   const connection = connectionFromUrl(redisUrl);
-  const workers = (Object.keys(handlers) as QueueName[]).map((name) => {
-    const { handler, concurrency } = handlers[name]!;
-    const worker = new Worker(name, (job) => handler(VALIDATORS[name](job.data), job), {
+  // One worker per named queue; each entry's handler and validator belong to the same queue name.
+  const workers = (Object.keys(handlers) as QueueName[]).map(<Q extends QueueName>(name: Q) => {
+    const { handler, concurrency } = handlers[name] as { handler: JobHandler<Q>; concurrency: number };
+    const validate = VALIDATORS[name] as (data: unknown) => JobPayloads[Q];
+    const worker = new Worker(name, (job) => handler(validate(job.data), job), {
       connection,
       prefix: `${prefix}bull`,
       concurrency,

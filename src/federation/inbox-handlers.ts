@@ -1,0 +1,84 @@
+/**
+ * One handler per inbound activity type, registered in INBOX_HANDLERS. Each gets the verified sender and runs
+ * inside the transaction that marks the activity seen; what it wants sent comes back as OutboundActivity values,
+ * queued only once that transaction has committed.
+ */
+import { randomUUID } from "node:crypto";
+import type { Db } from "../db/client.ts";
+import type { OutboundActivity } from "./delivery.ts";
+import { parseEmbeddedActivity, toFollowAnswer, type ParsedActivity } from "./objects.ts";
+import * as q from "./queries.ts";
+import { localActorUri, parseLocalActorUri } from "./urls.ts";
+
+export interface InboxContext {
+  readonly sql: Db;
+  readonly publicUrl: string;
+  readonly activity: ParsedActivity;
+  /** The actor whose key signed the request (checked against `activity.actor` before queueing). */
+  readonly sender: q.RemoteActorRow;
+}
+
+export type InboxHandler = (ctx: InboxContext) => Promise<readonly OutboundActivity[]>;
+
+const NOTHING: readonly OutboundActivity[] = [];
+
+/** The local actor an activity's object names, if it exists and is of the kind that id shape stands for. */
+async function localTarget(ctx: InboxContext, uri: string | null): Promise<q.LocalActorRow | null> {
+  const parsed = uri ? parseLocalActorUri(ctx.publicUrl, uri) : null;
+  if (!parsed) return null;
+  const row = await q.findLocalActorByHandle(ctx.sql, parsed.handle);
+  if (!row) return null;
+  return (parsed.kind === "channel") === (row.kind === "group") ? row : null;
+}
+
+/**
+ * Follow: a remote actor follows one of our channels, accounts or the instance. Accepted at once (no manual
+ * approval yet) and answered with an Accept; a repeated Follow replaces the earlier one.
+ */
+export const onFollow: InboxHandler = async (ctx) => {
+  const target = await localTarget(ctx, ctx.activity.objectId);
+  if (!target) return NOTHING;
+  await q.upsertFollow(ctx.sql, { followerId: ctx.sender.id, followedId: target.id, state: "accepted", activityId: ctx.activity.id });
+  const targetUri = localActorUri(ctx.publicUrl, target.kind, target.handle);
+  // Unique per answer: a later refollow is a new Follow, and the follower drops an Accept id it has seen.
+  const accept = toFollowAnswer("Accept", `${targetUri}/accepts/${randomUUID()}`, targetUri, ctx.activity);
+  return [{ signerActorId: target.id, activity: accept, inboxes: [ctx.sender.sharedInboxUrl ?? ctx.sender.inboxUrl] }];
+};
+
+/** The Follow id an Accept, Reject or Undo refers to, whether the Follow came embedded or as its id. */
+function referredFollowId(ctx: InboxContext): string | null {
+  const embedded = parseEmbeddedActivity(ctx.activity.object);
+  if (embedded && embedded.type !== "Follow") return null;
+  return embedded?.id ?? ctx.activity.objectId;
+}
+
+/** Accept of our Follow: only the actor we asked can accept it. */
+export const onAccept: InboxHandler = async (ctx) => {
+  const followId = referredFollowId(ctx);
+  if (followId) await q.acceptFollow(ctx.sql, followId, ctx.sender.id);
+  return NOTHING;
+};
+
+/** Reject of our Follow (or a later removal of a follower): the follow is gone. */
+export const onReject: InboxHandler = async (ctx) => {
+  const followId = referredFollowId(ctx);
+  if (followId) await q.deleteFollowByActivity(ctx.sql, followId, { followedId: ctx.sender.id });
+  return NOTHING;
+};
+
+/** Undo of a Follow: the sender stops following. An actor can only undo its own Follow. */
+export const onUndo: InboxHandler = async (ctx) => {
+  const embedded = parseEmbeddedActivity(ctx.activity.object);
+  if (embedded && (embedded.type !== "Follow" || embedded.actor !== ctx.sender.uri)) return NOTHING;
+  const followId = embedded?.id ?? ctx.activity.objectId;
+  if (followId) await q.deleteFollowByActivity(ctx.sql, followId, { followerId: ctx.sender.id });
+  return NOTHING;
+};
+
+/** Activity type → handler. Types missing here are acknowledged and ignored. */
+export const INBOX_HANDLERS: Readonly<Record<string, InboxHandler>> = {
+  Follow: onFollow,
+  Accept: onAccept,
+  Reject: onReject,
+  Undo: onUndo,
+};

@@ -1,0 +1,79 @@
+/**
+ * Inbound activities: the inbox POST is verified (HTTP signature, Digest, Date, key owner = actor) and queued;
+ * the `ap-inbox` worker applies it once, whatever the number of deliveries, through the handler of its type.
+ */
+import { createHash } from "node:crypto";
+import type { Queues, JobPayloads } from "../queue/queues.ts";
+import { actorKeyCache, contextLoader, keyDocumentLoader, resolveRemoteActor, type FederationDeps } from "./actors.ts";
+import { enqueueDeliveries, type OutboundActivity } from "./delivery.ts";
+import { INBOX_HANDLERS } from "./inbox-handlers.ts";
+import { InvalidObjectError, parseActivity } from "./objects.ts";
+import { keyBelongsToActor, verifyInboxSignature } from "./signatures.ts";
+import { markInboxSeen } from "./queries.ts";
+
+export interface InboxAnswer {
+  readonly status: 202 | 400 | 401 | 413;
+  readonly message: string;
+}
+
+/** The body, when it is at most `limit` bytes whatever Content-Length claimed; null when it is longer. */
+async function readBody(request: Request, limit: number): Promise<ArrayBuffer | null> {
+  const bytes = await request.arrayBuffer();
+  return bytes.byteLength > limit ? null : bytes;
+}
+
+/** Verifies an inbox POST and queues its activity; the answer is the HTTP status to send and why. */
+export async function receiveInboxPost(
+  deps: FederationDeps & { queues: Queues },
+  request: Request,
+  recipient: string | null,
+): Promise<InboxAnswer> {
+  const limit = deps.config.federation.maxInboxBytes;
+  const body = await readBody(request, limit);
+  if (!body) return { status: 413, message: `activities over ${limit} bytes are refused` };
+  // Verification reads the body again; it gets its own copy of the bytes already read.
+  const copy = new Request(request.url, { method: "POST", headers: request.headers, body });
+  const verified = await verifyInboxSignature(copy, {
+    documentLoader: keyDocumentLoader(deps),
+    contextLoader: contextLoader(deps),
+    keyCache: actorKeyCache(deps.sql),
+    windowSeconds: deps.config.federation.signatureWindowSeconds,
+  });
+  if (!verified.ok) return { status: 401, message: verified.reason };
+  let json: unknown;
+  try {
+    json = JSON.parse(new TextDecoder().decode(body));
+  } catch {
+    return { status: 400, message: "the body is not JSON" };
+  }
+  let activity;
+  try {
+    activity = parseActivity(json);
+  } catch (error) {
+    if (error instanceof InvalidObjectError) return { status: 400, message: error.message };
+    throw error;
+  }
+  if (!keyBelongsToActor(verified, activity.actor)) return { status: 401, message: `the key ${verified.keyId} does not speak for ${activity.actor}` };
+  // An actor names its own activities; one claiming another server's id could shadow that server's activity.
+  if (new URL(activity.id).origin !== new URL(activity.actor).origin) return { status: 400, message: "the activity id is on another origin than its actor" };
+  // The job id folds repeated deliveries that arrive while the first is still queued; ap_inbox_seen covers later ones.
+  const jobId = `in-${createHash("sha256").update(activity.id).digest("hex")}`;
+  await deps.queues.add("ap-inbox", { activity: json as Record<string, unknown>, recipient }, { jobId });
+  return { status: 202, message: "accepted" };
+}
+
+/** The `ap-inbox` worker: marks the activity seen and applies it in one transaction, then sends what it asks. */
+export function createInboxHandler(deps: FederationDeps & { queues: Queues }) {
+  return async (payload: JobPayloads["ap-inbox"]): Promise<void> => {
+    const activity = parseActivity(payload.activity);
+    const handler = INBOX_HANDLERS[activity.type];
+    // Fetched (and cached) at verification; resolved before the transaction so no network wait holds it open.
+    const sender = await resolveRemoteActor(deps, activity.actor);
+    const outbound = await deps.sql.begin(async (tx): Promise<readonly OutboundActivity[]> => {
+      if (!(await markInboxSeen(tx, activity.id))) return [];
+      if (!handler) return [];
+      return handler({ sql: tx, publicUrl: deps.config.publicUrl, activity, sender });
+    });
+    await enqueueDeliveries(deps.queues, deps.config, outbound);
+  };
+}

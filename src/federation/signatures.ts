@@ -1,0 +1,67 @@
+/**
+ * HTTP Signatures (draft-cavage-12, rsa-sha256 over (request-target) host date digest) through Fedify's sig
+ * module: signing of every outbound request, and the verification rules of every inbound activity.
+ */
+import { signRequest, verifyRequestDetailed, type KeyCache } from "@fedify/fedify";
+import type { DocumentLoader } from "@fedify/vocab-runtime";
+import { importPrivateKey } from "./keys.ts";
+
+export interface Signer {
+  /** The key's public id, `<actor uri>#main-key`. */
+  readonly keyId: string;
+  readonly privateKeyPem: string;
+}
+
+/** Signs a request as `signer`; a body gets a SHA-256 Digest header, covered by the signature. */
+export async function signOutbound(request: Request, signer: Signer): Promise<Request> {
+  const key = await importPrivateKey(signer.privateKeyPem);
+  return signRequest(request, key, new URL(signer.keyId), { spec: "draft-cavage-http-signatures-12" });
+}
+
+export type InboxVerification =
+  | { readonly ok: true; readonly keyId: string; readonly ownerId: string }
+  | { readonly ok: false; readonly reason: string };
+
+export interface VerifyOptions {
+  /** Fetches a key or actor document (the safe fetcher, through the actor cache). */
+  readonly documentLoader: DocumentLoader;
+  /** Resolves JSON-LD contexts while the key document is read. */
+  readonly contextLoader: DocumentLoader;
+  readonly keyCache?: KeyCache;
+  /** Accepted distance between the Date header and now, each way. */
+  readonly windowSeconds: number;
+}
+
+/**
+ * Checks signature, Digest and Date of an inbound request. The Digest must match the body and be signed; a
+ * cached key that no longer verifies is refetched once (the remote may have rotated it).
+ */
+export async function verifyInboxSignature(request: Request, options: VerifyOptions): Promise<InboxVerification> {
+  if (!request.headers.has("signature")) return { ok: false, reason: "the request is not signed" };
+  const result = await verifyRequestDetailed(request, {
+    spec: "draft-cavage-http-signatures-12",
+    documentLoader: options.documentLoader,
+    contextLoader: options.contextLoader,
+    keyCache: options.keyCache,
+    timeWindow: { seconds: options.windowSeconds },
+  });
+  if (!result.verified) {
+    const reason = result.reason.type === "keyFetchError" ? `could not fetch key ${result.reason.keyId.href}` : "the signature does not verify";
+    return { ok: false, reason };
+  }
+  const ownerId = result.key.ownerId?.href;
+  if (!result.key.id || !ownerId) return { ok: false, reason: "the signing key names no owner" };
+  return { ok: true, keyId: result.key.id.href, ownerId };
+}
+
+/**
+ * Whether the verified key may speak for `actorUri`: the key's owner is that actor, and the key was served by the
+ * actor's own origin (the key document was fetched from its id, so its origin vouches for the owner claim).
+ */
+export function keyBelongsToActor(verification: { keyId: string; ownerId: string }, actorUri: string): boolean {
+  try {
+    return verification.ownerId === actorUri && new URL(verification.keyId).origin === new URL(actorUri).origin;
+  } catch {
+    return false;
+  }
+}
