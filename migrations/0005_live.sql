@@ -14,6 +14,8 @@ CREATE TABLE lives (
   -- The current (or last) publish session: part of the files' URLs, so each session's segments are new files.
   session         text CHECK (session ~ '^[A-Za-z0-9_-]{1,64}$'),
   started_at      timestamptz,
+  -- When the session's first segment was written: until then its playlists do not exist, so pages keep waiting.
+  playable_at     timestamptz,
   ended_at        timestamptz,
   replay_video_id bigint REFERENCES videos (id) ON DELETE SET NULL,
   created_at      timestamptz NOT NULL DEFAULT now(),

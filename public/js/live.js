@@ -1,6 +1,6 @@
 // live: browser code of this feature, concatenated with the others into one deferred app.js (no inline scripts: CSP).
-// A live's watch page follows the live's state over Server-Sent Events: when the state or the publish session
-// changes, the live area is replaced by the server's fragment for the new state, and the player script is told
+// A live's watch page follows the live's state over Server-Sent Events: when the state, the publish session or
+// the replay changes, the live area is replaced by the server's fragment for the new state, and the player script is told
 // to start on the new <video> (tubelet:live-player). Viewer counts only change a label. The owner's panel gets
 // Show/Copy buttons for the stream key.
 (() => {
@@ -11,13 +11,14 @@
     let source = null;
     let swapping = Promise.resolve();
 
-    const swap = (state, session) =>
+    const swap = (state, session, replay) =>
       fetch(area.dataset.fragment, { headers: { accept: "text/html" }, credentials: "same-origin" })
         .then((response) => (response.ok ? response.text() : Promise.reject(new Error(String(response.status)))))
         .then((html) => {
           area.innerHTML = html;
           area.dataset.state = state;
           area.dataset.session = session;
+          area.dataset.replay = replay;
           document.dispatchEvent(new CustomEvent(PLAYER_SWAPPED_EVENT));
         })
         .catch(() => {
@@ -32,11 +33,13 @@
         return;
       }
       const session = message.session || "";
+      const replay = message.replayUrl || "";
       // Swaps run one after another, so a quick live → ended never shows the older state last.
-      if (message.state !== area.dataset.state || session !== area.dataset.session) {
+      if (message.state !== area.dataset.state || session !== area.dataset.session || replay !== (area.dataset.replay || "")) {
         area.dataset.state = message.state;
         area.dataset.session = session;
-        swapping = swapping.then(() => swap(message.state, session));
+        area.dataset.replay = replay;
+        swapping = swapping.then(() => swap(message.state, session, replay));
       }
       const viewers = document.getElementById("live-viewers");
       if (viewers && typeof message.viewersLabel === "string") viewers.textContent = message.viewersLabel;

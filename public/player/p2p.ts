@@ -116,6 +116,8 @@ function start(): (() => void) | null {
   bindViewBeacon(player, config.videoId);
   const stopReporter = startStatsReporter({ url: statsUrl(config.videoId), read: () => ({ ...counters }) });
   exposeForTests(player, stats);
+  // The live benchmark reads hls.js's playingDate (the program date time of what is on screen).
+  Object.defineProperty(window, "tubeletHls", { get: () => hls, configurable: true });
   return () => {
     stopReporter();
     created.dispose();

@@ -11,10 +11,10 @@ import type { Sql } from "../db/client.ts";
 import type { Config } from "../config.ts";
 import type { Layout } from "../storage/layout.ts";
 import type { AuthorizeResult, PublishRequest, PublishSession, RtmpHooks, StreamInfo } from "./rtmp/server.ts";
-import { canPassThrough, LIVE_LIST_SIZE, LIVE_SEGMENT_SECONDS, liveHlsArgs, liveRenditionsFor } from "./transcode-args.ts";
+import { canPassThrough, LIVE_LIST_SIZE, LIVE_MASTER_PLAYLIST, LIVE_SEGMENT_SECONDS, liveHlsArgs, liveRenditionsFor } from "./transcode-args.ts";
 import { startLiveTranscoder, type LiveTranscoder } from "./transcoder.ts";
 import { watchLiveSegments, type LiveSegmentWatcher } from "./segment-hashes.ts";
-import { beginLiveSession, beginRefusal, endLiveSession, findLiveForPublish, newLiveSessionId } from "./service.ts";
+import { beginLiveSession, beginRefusal, endLiveSession, findLiveForPublish, markLivePlayable, newLiveSessionId } from "./service.ts";
 
 export interface LiveIngestDeps {
   readonly sql: Sql;
@@ -44,6 +44,8 @@ export interface LiveIngest {
   settled(): Promise<void>;
 }
 
+/** How often a starting live looks for its first segment; the watcher hashes every 250 ms. */
+const PLAYABLE_POLL_MS = 100;
 const UNKNOWN_KEY = "Unknown stream key. Copy the key from the live's page; it changes when regenerated.";
 const LIVES_OFF = "Live streaming is turned off on this instance.";
 
@@ -78,11 +80,25 @@ export function createLiveIngest(deps: LiveIngestDeps): LiveIngest {
     let watcher: LiveSegmentWatcher | null = null;
     let started = false;
     let limitTimer: ReturnType<typeof setTimeout> | null = null;
+    let readyPoll: ReturnType<typeof setInterval> | null = null;
     let tooLong = false;
     active++;
 
+    // Pages switch to the player when told the live is playable: only once the master playlist exists and a first
+    // segment is hashed, or players would ask for a playlist that is not there yet and give up.
+    const watchUntilPlayable = () => {
+      readyPoll = setInterval(async () => {
+        if (!watcher || Object.keys(watcher.current()).length === 0) return;
+        if (!(await Bun.file(join(dir, LIVE_MASTER_PLAYLIST)).exists())) return;
+        if (readyPoll) clearInterval(readyPoll);
+        readyPoll = null;
+        await markLivePlayable(sql, { liveId: live.liveId, session: live.session }).catch((error: Error) => log(`live: ${live.uuid}: ${error.message}`));
+      }, PLAYABLE_POLL_MS);
+    };
+
     const finish = async (reason: string) => {
       if (limitTimer) clearTimeout(limitTimer);
+      if (readyPoll) clearInterval(readyPoll);
       // ffmpeg finishes the segment in progress and writes EXT-X-ENDLIST, so players stop at the end.
       await transcoder?.end().catch(() => transcoder?.kill());
       await watcher?.stop().catch(() => {});
@@ -119,6 +135,7 @@ export function createLiveIngest(deps: LiveIngestDeps): LiveIngest {
         });
         // Hashes outlive the playlist window by as much again: a player a little behind still verifies its peers.
         watcher = watchLiveSegments({ dir, keep: 2 * LIVE_LIST_SIZE[live.latencyMode] });
+        watchUntilPlayable();
         limitTimer = setTimeout(() => {
           tooLong = true;
           transcoder?.kill();

@@ -25,6 +25,8 @@ export interface LiveRow {
   state: LiveState;
   session: string | null;
   startedAt: Date | null;
+  /** When the session's first segment existed; null while ffmpeg is still starting. */
+  playableAt: Date | null;
   endedAt: Date | null;
   replayVideoId: number | null;
   /** The replay's short id when it exists (its page shows processing until it is ready), for its link. */
@@ -61,7 +63,7 @@ export function notOffAirSql(sql: Db) {
 
 const LIVE_SELECT = (sql: Db) => sql`
   SELECT l.id::int AS id, l.video_id::int AS video_id, l.stream_key, l.save_replay, l.permanent, l.latency_mode, l.state,
-         l.session, l.started_at, l.ended_at, l.replay_video_id::int AS replay_video_id, l.created_at,
+         l.session, l.started_at, l.playable_at, l.ended_at, l.replay_video_id::int AS replay_video_id, l.created_at,
          (SELECT r.short_id FROM videos r WHERE r.id = l.replay_video_id) AS replay_short_id
   FROM lives l`;
 
@@ -165,11 +167,22 @@ export async function beginLiveSession(
     if (counts!.mine >= o.maxPerUser) return "user_limit";
     if (counts!.total >= o.maxInstance) return "instance_limit";
     await tx`
-      UPDATE lives SET state = 'live', session = ${o.session}, started_at = now(), ended_at = NULL
+      UPDATE lives SET state = 'live', session = ${o.session}, started_at = now(), playable_at = NULL, ended_at = NULL
       WHERE id = ${o.liveId}`;
     await notifyLive(tx, live.videoId);
     return "ok";
   });
+}
+
+/** The session on air has its first segment: pages may now load its playlists (they are told so). */
+export async function markLivePlayable(sql: Db, o: { liveId: number; session: string }): Promise<boolean> {
+  const rows = await sql`
+    WITH changed AS (
+      UPDATE lives SET playable_at = now() WHERE id = ${o.liveId} AND session = ${o.session} AND state = 'live' AND playable_at IS NULL
+      RETURNING video_id
+    )
+    SELECT pg_notify(${LIVE_CHANNEL}, video_id::text) FROM changed`;
+  return rows.length > 0;
 }
 
 /**

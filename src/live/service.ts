@@ -16,7 +16,7 @@ import * as q from "./queries.ts";
 import { liveOwnerView, liveStatus, liveWatchView, type LiveStatus } from "./shapes.ts";
 
 // The ingest's calls, by the names it uses: the state changes are single queries, so they live in queries.ts.
-export { beginLiveSession, endLiveSession, endLeftoverLives, findLiveForPublish, setLiveReplay } from "./queries.ts";
+export { beginLiveSession, endLiveSession, endLeftoverLives, findLiveForPublish, markLivePlayable, setLiveReplay } from "./queries.ts";
 
 /** What the live service reads and writes: the database, and the instance's live settings. */
 export interface LiveDeps {

@@ -36,10 +36,11 @@ export interface LiveStatus {
 /** The state watch pages follow; a deleted live reads as ended. */
 export function liveStatus(uuid: string, live: LiveRow | null): LiveStatus {
   if (!live) return { state: "ended", session: null, masterUrl: null, hashesUrl: null, replayUrl: null };
-  const onAir = live.state === "live" && live.session !== null;
+  // Between the publish and its first segment there is nothing to play yet: viewers keep waiting.
+  const onAir = live.state === "live" && live.session !== null && live.playableAt !== null;
   const urls = onAir ? liveUrls(uuid, live.session!) : null;
   return {
-    state: live.state,
+    state: live.state === "live" && !onAir ? "waiting" : live.state,
     session: onAir ? live.session : null,
     masterUrl: urls?.master ?? null,
     hashesUrl: urls?.hashes ?? null,
@@ -82,13 +83,13 @@ export function livePlayerView(base: WatchView, status: LiveStatus, latency: Liv
 /**
  * P2P Media Loader settings for a live. A live player stays a fixed distance behind the edge (2 s in low mode,
  * 6 s in normal; public/player/config.ts), so a new segment is at most that far ahead of the playhead when it
- * is listed. The VOD high-demand window (8 s) would send every new segment straight to HTTP; a window of half a
- * segment (low) or one segment (normal) leaves the rest of that distance for a peer that already has it, and
- * P2P Media Loader's random HTTP loads make sure some viewer does. Waiting for peers before the first request
- * would only delay a live's start.
+ * is listed, and its start (what the window is measured against) a segment closer: 1 s ahead in low mode, 2 s in
+ * normal. The VOD high-demand window (8 s) would send every new segment straight to HTTP; 0.5 s (low) and 1 s
+ * (normal) leave half of that lead for a peer that already has the segment, and P2P Media Loader's random HTTP
+ * loads make sure some viewer does. Waiting for peers before the first request would only delay a live's start.
  */
 export function liveP2pSettings(latency: LiveLatency, base: Readonly<Record<string, number>>): Record<string, number> {
-  return { ...base, highDemandTimeWindow: latency === "low" ? 0.5 : 2, httpDownloadInitialTimeoutMs: 0 };
+  return { ...base, highDemandTimeWindow: latency === "low" ? 0.5 : 1, httpDownloadInitialTimeoutMs: 0 };
 }
 
 /** The owner's panel: where to stream, with which key. */

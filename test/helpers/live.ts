@@ -3,7 +3,7 @@ import { expect } from "bun:test";
 import { createTestApp, type TestApp, type TestClient } from "./app.ts";
 import { defaultChannelId } from "./videos.ts";
 import { findUserById, type UserRow } from "../../src/accounts/queries.ts";
-import { beginLiveSession, endLeftoverLives, findLiveByVideoId, type BeginResult, type LiveRow } from "../../src/live/queries.ts";
+import { beginLiveSession, endLeftoverLives, findLiveByVideoId, markLivePlayable, type BeginResult, type LiveRow } from "../../src/live/queries.ts";
 import { createLive, newLiveSessionId, type LiveAndVideo } from "../../src/live/service.ts";
 
 type Person = { id: number; username: string; password: string };
@@ -23,7 +23,7 @@ export interface LiveFixture {
   /** Creates a live straight through the service (public, titled "A live show" unless `fields` say otherwise). */
   makeLive(user: UserRow, channelId: number, fields?: Record<string, unknown>): Promise<LiveAndVideo>;
   liveOf(videoId: number): Promise<LiveRow>;
-  /** beginLiveSession with a fresh session and the fixture's limits (1 per user, 2 on the instance) unless given. */
+  /** beginLiveSession with a fresh session and the fixture's limits (1 per user, 2 on the instance) unless given; then playable. */
   begin(live: LiveRow, userId: number, session?: string, limits?: { maxPerUser: number; maxInstance: number }): Promise<BeginResult>;
   /** Ends every live on air, so each test starts from a quiet instance. */
   endAll(): Promise<void>;
@@ -53,8 +53,12 @@ export async function createLiveFixture(): Promise<LiveFixture> {
     adminClient,
     makeLive: (user, channelId, fields = {}) => createLive(t.deps, user, { name: "A live show", channelId, privacy: 1, ...fields }),
     liveOf: async (videoId) => (await findLiveByVideoId(sql, videoId))!,
-    begin: (live, userId, session = newLiveSessionId(), limits = { maxPerUser: 1, maxInstance: 2 }) =>
-      beginLiveSession(sql, { liveId: live.id, userId, session, ...limits }),
+    begin: async (live, userId, session = newLiveSessionId(), limits = { maxPerUser: 1, maxInstance: 2 }) => {
+      const result = await beginLiveSession(sql, { liveId: live.id, userId, session, ...limits });
+      // As the ingest does once ffmpeg wrote the first segment.
+      if (result === "ok") await markLivePlayable(sql, { liveId: live.id, session });
+      return result;
+    },
     endAll: async () => {
       await endLeftoverLives(sql);
     },

@@ -185,6 +185,8 @@ export function startCountingProxy(options: { hostname: string; backend: string 
   const server: Server<ProxiedSocket> = Bun.serve<ProxiedSocket>({
     hostname: options.hostname,
     port: 0,
+    // As the server's own: event streams send a keep-alive every 25 s, Bun's default 10 s would cut them.
+    idleTimeout: 60,
     async fetch(request, srv) {
       const url = new URL(request.url);
       const viewer = viewerOf(request);
@@ -415,3 +417,4 @@ export async function openViewer(
     close: () => context.close(),
   };
 }
+

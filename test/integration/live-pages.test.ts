@@ -6,7 +6,8 @@ import type { TestApp, TestClient } from "../helpers/app.ts";
 import { createLiveFixture, openLiveEvents, type LiveFixture } from "../helpers/live.ts";
 import { seedVideo } from "../helpers/videos.ts";
 import type { UserRow } from "../../src/accounts/queries.ts";
-import { endLiveSession, findLiveByVideoId, setLiveReplay } from "../../src/live/queries.ts";
+import { beginLiveSession, endLiveSession, findLiveByVideoId, markLivePlayable, setLiveReplay } from "../../src/live/queries.ts";
+import { loadLiveStatus } from "../../src/live/service.ts";
 
 let f: LiveFixture;
 let t: TestApp;
@@ -149,7 +150,10 @@ describe("state events", () => {
     const stream = await openLiveEvents(t.client("198.51.100.90"), video.shortId);
     try {
       expect(await stream.until((e) => e.state === "waiting")).toMatchObject({ session: null, masterUrl: null, replayUrl: null });
-      expect(await begin(live, alice.id, "ev1")).toBe("ok");
+      // Published to, but no segment yet: still waiting, with nothing to load.
+      expect(await beginLiveSession(t.db.sql, { liveId: live.id, userId: alice.id, session: "ev1", maxPerUser: 1, maxInstance: 2 })).toBe("ok");
+      expect(await loadLiveStatus(t.deps, video.id)).toMatchObject({ state: "waiting", session: null, masterUrl: null });
+      expect(await markLivePlayable(t.db.sql, { liveId: live.id, session: "ev1" })).toBe(true);
       expect(await stream.until((e) => e.state === "live", 3000)).toMatchObject({
         session: "ev1",
         masterUrl: `/static/live/${video.uuid}/ev1/master.m3u8`,

@@ -45,6 +45,7 @@ export function LiveArea({ page, live, player }: { page: PageContext; live: Live
       data-fragment={live.fragmentUrl}
       data-state={live.state}
       data-session={live.session ?? ""}
+      data-replay={live.replayUrl ?? ""}
     >
       <LivePlayerBox page={page} live={live} player={player} />
     </div>

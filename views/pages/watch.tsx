@@ -198,7 +198,7 @@ export function Player({ video, page }: { video: WatchView; page?: PageContext }
         id="player"
         class="video-js vjs-fill vjs-big-play-centered"
         controls
-        poster={video.posterUrl}
+        poster={video.posterUrl || undefined}
         data-src={video.masterUrl}
         data-video-id={String(video.id)}
         data-duration={formatDuration(video.duration)}

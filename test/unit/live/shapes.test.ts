@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { liveP2pSettings, livePlayerView, type LiveStatus } from "../../../src/live/shapes.ts";
+import { liveP2pSettings, livePlayerView, liveStatus, type LiveStatus } from "../../../src/live/shapes.ts";
 import type { WatchView } from "../../../views/pages/watch.tsx";
 
 const UUID = "9a4076b8-8f2a-4945-a5ca-1d28c1280b47";
@@ -47,4 +47,20 @@ test("live P2P settings: a high-demand window shorter than the distance kept beh
   expect(low.highDemandTimeWindow).toBeLessThan(2); // low mode plays 2 s behind the edge
   expect(normal.highDemandTimeWindow).toBeLessThan(6); // normal mode, 6 s
   expect(low.httpDownloadInitialTimeoutMs).toBe(0);
+});
+
+describe("liveStatus", () => {
+  const row = {
+    id: 1, videoId: 2, streamKey: "k".repeat(43), saveReplay: false, permanent: false, latencyMode: "low", state: "live",
+    session: "s1", startedAt: new Date(), playableAt: null, endedAt: null, replayVideoId: null, replayShortId: null, createdAt: new Date(),
+  } as const;
+  test("published to but no segment yet: still waiting, with nothing for players to load", () => {
+    expect(liveStatus(UUID, row)).toEqual({ state: "waiting", session: null, masterUrl: null, hashesUrl: null, replayUrl: null });
+  });
+  test("playable: the session's playlist and hash map", () => {
+    expect(liveStatus(UUID, { ...row, playableAt: new Date() })).toEqual(ON_AIR);
+  });
+  test("ended, with its replay's page", () => {
+    expect(liveStatus(UUID, { ...row, state: "ended", replayShortId: "abc" })).toMatchObject({ state: "ended", masterUrl: null, replayUrl: "/w/abc" });
+  });
 });
