@@ -18,13 +18,13 @@ export interface ChannelRow {
 }
 
 const CHANNEL_SELECT = (sql: Sql) => sql`
-  SELECT c.id::int AS id, c.actor_id::int AS actor_id, c.owner_id::int AS owner_id, a.handle, a.display_name,
+  SELECT c.id::int AS id, c.actor_id::int AS actor_id, coalesce(c.owner_id, 0)::int AS owner_id, a.handle, a.display_name,
          a.description, c.support, a.avatar_path, oa.handle AS owner_handle, oa.display_name AS owner_display_name,
          oa.avatar_path AS owner_avatar_path, c.created_at
   FROM channels c
   JOIN actors a ON a.id = c.actor_id
-  JOIN users u ON u.id = c.owner_id
-  JOIN actors oa ON oa.id = u.actor_id`;
+  LEFT JOIN users u ON u.id = c.owner_id
+  JOIN actors oa ON oa.id = coalesce(u.actor_id, c.account_actor_id, c.actor_id)`;
 
 export async function insertChannel(
   sql: Sql,
@@ -43,8 +43,9 @@ export async function insertChannel(
   return row!.id;
 }
 
+/** A local channel by handle (remote channels share handles across instances, so they are never found here). */
 export async function findChannelByHandle(sql: Sql, handle: string): Promise<ChannelRow | null> {
-  const [row] = await sql<ChannelRow[]>`${CHANNEL_SELECT(sql)} WHERE a.handle = ${handle}`;
+  const [row] = await sql<ChannelRow[]>`${CHANNEL_SELECT(sql)} WHERE a.handle = ${handle} AND a.domain IS NULL`;
   return row ?? null;
 }
 
@@ -58,7 +59,7 @@ export async function listChannelsOfOwner(sql: Sql, ownerId: number): Promise<Ch
 }
 
 export async function listNewestChannels(sql: Sql, limit: number): Promise<ChannelRow[]> {
-  return sql<ChannelRow[]>`${CHANNEL_SELECT(sql)} ORDER BY c.created_at DESC, c.id DESC LIMIT ${limit}`;
+  return sql<ChannelRow[]>`${CHANNEL_SELECT(sql)} WHERE a.domain IS NULL ORDER BY c.created_at DESC, c.id DESC LIMIT ${limit}`;
 }
 
 export async function countChannelsOfOwner(sql: Sql, ownerId: number): Promise<number> {

@@ -85,6 +85,11 @@ async function instanceSign(deps: FederationDeps, request: Request): Promise<Req
   return signOutbound(request, { keyId, privateKeyPem: actor.privateKeyPem });
 }
 
+/** GETs a remote ActivityPub document, signed as the instance actor; `url` is where it was finally found. */
+export function fetchAsInstance(deps: FederationDeps, uri: string): Promise<{ url: string; json: unknown }> {
+  return deps.fetcher.getJson(uri, (r) => instanceSign(deps, r));
+}
+
 /** Fetches a remote actor and stores it; `fetchedFrom` must be on the actor's own origin. */
 export async function refreshRemoteActor(deps: FederationDeps, uri: string): Promise<q.RemoteActorRow> {
   const { url, json } = await deps.fetcher.getJson(uri, (r) => instanceSign(deps, r));

@@ -8,6 +8,7 @@ import type { Db } from "../db/client.ts";
 import type { OutboundActivity } from "./delivery.ts";
 import { parseEmbeddedActivity, toFollowAnswer, type ParsedActivity } from "./objects.ts";
 import * as q from "./queries.ts";
+import { onAnnounceVideo, onCreateVideo, onDeleteVideo, onUpdateVideo, type PreparedVideo } from "./inbox-videos.ts";
 import { localActorUri, parseLocalActorUri } from "./urls.ts";
 
 export interface InboxContext {
@@ -16,6 +17,8 @@ export interface InboxContext {
   readonly activity: ParsedActivity;
   /** The actor whose key signed the request (checked against `activity.actor` before queueing). */
   readonly sender: q.RemoteActorRow;
+  /** The Video a Create, Update or Announce carries, read and checked before the transaction (null: none). */
+  readonly video?: PreparedVideo | null;
 }
 
 export type InboxHandler = (ctx: InboxContext) => Promise<readonly OutboundActivity[]>;
@@ -81,4 +84,8 @@ export const INBOX_HANDLERS: Readonly<Record<string, InboxHandler>> = {
   Accept: onAccept,
   Reject: onReject,
   Undo: onUndo,
+  Create: onCreateVideo,
+  Update: onUpdateVideo,
+  Announce: onAnnounceVideo,
+  Delete: onDeleteVideo,
 };

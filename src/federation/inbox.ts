@@ -10,6 +10,7 @@ import { INBOX_HANDLERS } from "./inbox-handlers.ts";
 import { InvalidObjectError, parseActivity } from "./objects.ts";
 import { keyBelongsToActor, verifyInboxSignature } from "./signatures.ts";
 import { markInboxSeen } from "./queries.ts";
+import { prepareVideoActivity } from "./inbox-videos.ts";
 
 export interface InboxAnswer {
   readonly status: 202 | 400 | 401 | 413;
@@ -69,10 +70,12 @@ export function createInboxHandler(deps: FederationDeps & { queues: Queues }) {
     const handler = INBOX_HANDLERS[activity.type];
     // Fetched (and cached) at verification; resolved before the transaction so no network wait holds it open.
     const sender = await resolveRemoteActor(deps, activity.actor);
+    // Announced videos, their channels and accounts are fetched now, for the same reason.
+    const video = handler ? await prepareVideoActivity(deps, activity) : null;
     const outbound = await deps.sql.begin(async (tx): Promise<readonly OutboundActivity[]> => {
       if (!(await markInboxSeen(tx, activity.id))) return [];
       if (!handler) return [];
-      return handler({ sql: tx, publicUrl: deps.config.publicUrl, activity, sender });
+      return handler({ sql: tx, publicUrl: deps.config.publicUrl, activity, sender, video });
     });
     await enqueueDeliveries(deps.queues, deps.config, outbound);
   };

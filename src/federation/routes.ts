@@ -4,13 +4,20 @@
  */
 import { Elysia } from "elysia";
 import type { contextPlugin, AppDeps } from "../http/context.ts";
-import { problemJson } from "../http/errors.ts";
+import { badRequest, problemJson } from "../http/errors.ts";
+import { requireUser } from "../http/context.ts";
+import { followRemoteActor, unfollowRemoteActor } from "./follows.ts";
 import { VERSION } from "../version.ts";
 import { fetcherFor, instanceActor, localActorDocument, type FederationDeps } from "./actors.ts";
 import { JRD_JSON, toHostMeta, toNodeInfo, toNodeInfoLinks, toWebfinger, webfingerHandle } from "./discovery.ts";
 import { receiveInboxPost } from "./inbox.ts";
 import { toActorObject, toOrderedCollection, toOrderedCollectionPage } from "./objects.ts";
 import * as q from "./queries.ts";
+import { findVideo } from "../videos/queries.ts";
+import { listOutboxVideoIds } from "./video-queries.ts";
+import { createActivityFor, isFederatedPublicly } from "./videos.ts";
+import { toVideoObject } from "./video-objects.ts";
+import { classifyVideoId } from "../videos/ids.ts";
 import { ACTIVITY_JSON, localActorUri, wantsActivityJson } from "./urls.ts";
 
 const COLLECTION_PAGE_SIZE = 50;
@@ -51,11 +58,23 @@ async function collectionResponse(deps: AppDeps, row: q.LocalActorRow, which: "f
   return json(toOrderedCollectionPage(id, page, total, uris, COLLECTION_PAGE_SIZE), ACTIVITY_JSON);
 }
 
-/** The outbox: empty until videos federate (phase 2), but present, as every actor must have one. */
-function outboxResponse(deps: AppDeps, row: q.LocalActorRow, pageParam: unknown) {
+/**
+ * The outbox: a channel's public videos as the Create activities that published them, newest first and paged.
+ * Accounts and the instance publish through their channels, so theirs is empty.
+ */
+async function outboxResponse(deps: AppDeps, row: q.LocalActorRow, pageParam: unknown) {
   const id = `${localActorUri(deps.config.publicUrl, row.kind, row.handle)}/outbox`;
-  if (pageParam === undefined) return json(toOrderedCollection(id, 0), ACTIVITY_JSON);
-  return json(toOrderedCollectionPage(id, 1, 0, [], COLLECTION_PAGE_SIZE), ACTIVITY_JSON);
+  const page = Math.max(1, Math.min(10_000, Number.parseInt(String(pageParam ?? ""), 10) || 1));
+  const listed = row.kind === "group"
+    ? await listOutboxVideoIds(deps.sql, row.id, (page - 1) * COLLECTION_PAGE_SIZE, COLLECTION_PAGE_SIZE)
+    : { total: 0, ids: [] };
+  if (pageParam === undefined) return json(toOrderedCollection(id, listed.total), ACTIVITY_JSON);
+  const videos = await Promise.all(listed.ids.map((videoId) => findVideo(deps.sql, { id: videoId })));
+  const items = videos.filter((v) => v !== null).map((v) => {
+    const { "@context": _, ...create } = createActivityFor(v, deps.config);
+    return create;
+  });
+  return json(toOrderedCollectionPage(id, page, listed.total, items, COLLECTION_PAGE_SIZE), ACTIVITY_JSON);
 }
 
 async function inboxResponse(deps: AppDeps, request: Request, recipient: string | null): Promise<Response> {
@@ -92,6 +111,30 @@ function actorAreaRoutes(deps: AppDeps, area: "accounts" | "video-channels") {
       const row = await routeActor(deps, area, params.name);
       return row ? inboxResponse(deps, request, row.handle) : problem(404, "no such actor");
     }, { parse: "none" });
+}
+
+/**
+ * /videos/watch/<uuid>, a local video's ActivityPub id: the Video object for ActivityPub clients (only while it is
+ * public and published: others are not federated), the watch page for browsers.
+ */
+async function videoObjectResponse(deps: AppDeps, request: Request, uuid: string): Promise<Response> {
+  const key = classifyVideoId(uuid);
+  const video = key && "uuid" in key ? await findVideo(deps.sql, key) : null;
+  const shown = video && video.apId === null && video.privacy !== 3 && video.state === "published";
+  if (!wantsActivityJson(request.headers.get("accept"))) {
+    return shown ? Response.redirect(`${deps.config.publicUrl}/w/${video.shortId}`, 302) : problem(404, "no such video");
+  }
+  if (!video || !isFederatedPublicly(video)) return problem(404, "no such video");
+  return json(toVideoObject(video, deps.config), ACTIVITY_JSON);
+}
+
+/** The follow form's fields: the remote actor's id, and a local path to go back to. */
+function followForm(body: unknown): { uri: string; next: string } {
+  const fields = (body ?? {}) as Record<string, unknown>;
+  const uri = typeof fields.uri === "string" ? fields.uri : "";
+  if (!/^https?:\/\//.test(uri)) throw badRequest("uri must be the http(s) id of a remote actor");
+  const next = typeof fields.next === "string" && fields.next.startsWith("/") && !fields.next.startsWith("//") ? fields.next : "/subscriptions";
+  return { uri, next };
 }
 
 async function nodeInfoResponse(deps: AppDeps): Promise<Response> {
@@ -137,9 +180,23 @@ export function federationRoutes(context: ReturnType<typeof contextPlugin>, deps
       const actor = await instanceActor(deps.sql, config);
       return json(toNodeInfoLinks(config.publicUrl, localActorUri(config.publicUrl, "application", actor.handle)), "application/json; charset=utf-8");
     })
+    .get("/videos/watch/:uuid", ({ params, request }) => videoObjectResponse(deps, request, params.uuid))
     .get("/nodeinfo/2.1.json", () => nodeInfoResponse(deps))
     .get("/nodeinfo/2.1", () => nodeInfoResponse(deps))
     .use(actorAreaRoutes(deps, "accounts"))
     .use(actorAreaRoutes(deps, "video-channels"))
-    .post("/inbox", ({ request }) => inboxResponse(deps, request, null), { parse: "none" });
+    .post("/inbox", ({ request }) => inboxResponse(deps, request, null), { parse: "none" })
+    // The Subscribe button of a remote channel found from the search box: a Follow now, accepted by its instance later.
+    .post("/federation/follow", async ({ user, body, redirect }) => {
+      const me = requireUser(user);
+      const { uri, next } = followForm(body);
+      await followRemoteActor(federationDeps(deps), me.actorId, uri);
+      return redirect(next, 303);
+    })
+    .post("/federation/unfollow", async ({ user, body, redirect }) => {
+      const me = requireUser(user);
+      const { uri, next } = followForm(body);
+      await unfollowRemoteActor(federationDeps(deps), me.actorId, uri);
+      return redirect(next, 303);
+    });
 }

@@ -129,7 +129,8 @@ const CHANNEL_NAME = (sql: Sql) => sql`lower(a.display_name || ' ' || a.handle)`
 
 function channelMatchSql(sql: Sql, q: Pick<ChannelSearchQuery, "text" | "patterns" | "typos">) {
   const like = allLike(sql, CHANNEL_NAME(sql), q.patterns);
-  return q.typos ? sql`((${like}) OR ${q.text} <<% ${CHANNEL_NAME(sql)})` : sql`(${like})`;
+  // Remote channels have no page here yet (their links go to their origin), so channel search stays local.
+  return q.typos ? sql`a.domain IS NULL AND ((${like}) OR ${q.text} <<% ${CHANNEL_NAME(sql)})` : sql`a.domain IS NULL AND (${like})`;
 }
 
 /** How many channels match. */
@@ -142,13 +143,13 @@ export async function countMatchingChannels(sql: Sql, q: Pick<ChannelSearchQuery
 /** One page of matching channels: an exact handle or name first, then the most similar, then the newest. */
 export async function findMatchingChannels(sql: Sql, q: ChannelSearchQuery): Promise<ChannelRow[]> {
   return sql<ChannelRow[]>`
-    SELECT c.id::int AS id, c.actor_id::int AS actor_id, c.owner_id::int AS owner_id, a.handle, a.display_name,
+    SELECT c.id::int AS id, c.actor_id::int AS actor_id, coalesce(c.owner_id, 0)::int AS owner_id, a.handle, a.display_name,
            a.description, c.support, a.avatar_path, oa.handle AS owner_handle, oa.display_name AS owner_display_name,
            oa.avatar_path AS owner_avatar_path, c.created_at
     FROM channels c
     JOIN actors a ON a.id = c.actor_id
-    JOIN users u ON u.id = c.owner_id
-    JOIN actors oa ON oa.id = u.actor_id
+    LEFT JOIN users u ON u.id = c.owner_id
+    JOIN actors oa ON oa.id = coalesce(u.actor_id, c.account_actor_id, c.actor_id)
     WHERE ${channelMatchSql(sql, q)}
     ORDER BY (lower(a.handle) = ${q.text} OR lower(a.display_name) = ${q.text}) DESC,
              strict_word_similarity(${q.text}, ${CHANNEL_NAME(sql)}) DESC, c.created_at DESC, c.id DESC

@@ -11,6 +11,7 @@ import { classifySearch } from "./query-text.ts";
 import { searchChannels, searchResultsPage, searchVideos } from "./service.ts";
 import { searchApiRoutes } from "./api.ts";
 import { preferencesKey } from "../videos/listing.ts";
+import { followState } from "../federation/queries.ts";
 
 const PAGE_SIZE = 24;
 /** Channels are shown above the first page of videos only, a few of them. */
@@ -30,6 +31,9 @@ export function searchRoutes(context: ReturnType<typeof contextPlugin>) {
       )) as Awaited<ReturnType<typeof searchResultsPage>>;
       if (found.redirect) return redirect(found.redirect, 303);
       const fragment = request.headers.get("hx-request") === "true";
+      // The viewer's follow of a remote actor found by handle is theirs alone, so it is read outside the shared result.
+      const remote = found.remoteActor;
+      const follow = remote && user ? ((await followState(deps.sql, user.actorId, remote.actorId)) ?? "none") : "none";
       return deps.visitorPages.render(page, `search:${fragment}`, (page) => {
         const { total, videos, onlySimilar } = found.videos;
         const moreUrl = form.start + videos.length < total ? searchFormUrl(form, form.start + PAGE_SIZE) : null;
@@ -45,6 +49,7 @@ export function searchRoutes(context: ReturnType<typeof contextPlugin>) {
             total={total}
             moreUrl={moreUrl}
             remote={found.remoteUnavailable}
+            remoteActor={remote ? { ...remote, follow } : undefined}
             onlySimilar={onlySimilar}
             filtered={hasFilters(form)}
           />

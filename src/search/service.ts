@@ -90,7 +90,7 @@ export async function searchElsewhere(deps: { sql: Pool; config: Config }, raw: 
   } else {
     return null;
   }
-  return { kind: "remote", result: await resolveRemoteSearch(raw) };
+  return { kind: "remote", result: await resolveRemoteSearch(deps, raw) };
 }
 
 export interface ResultsPage {
@@ -100,6 +100,8 @@ export interface ResultsPage {
   readonly remoteUnavailable: boolean;
   readonly videos: VideoResults;
   readonly channels: readonly ChannelRow[];
+  /** A channel or account of another instance that the query named, looked up just now. */
+  readonly remoteActor?: RemoteSearchResult["remoteActor"];
 }
 
 /** Everything the results page shows for a submitted filter bar. */
@@ -115,7 +117,7 @@ export async function searchResultsPage(
   if (elsewhere?.kind === "remote") {
     const found = elsewhere.result;
     const videos = { total: found?.videos.length ?? 0, videos: [...(found?.videos ?? [])], onlySimilar: false };
-    return { redirect: null, remoteUnavailable: found === null, videos, channels: found?.channels ?? [] };
+    return { redirect: null, remoteUnavailable: found === null, videos, channels: found?.channels ?? [], remoteActor: found?.remoteActor };
   }
   const filtered = hasFilters(form);
   if (text.kind === "empty" && !filtered) return { redirect: null, remoteUnavailable: false, videos: NO_VIDEOS, channels: [] };
@@ -148,7 +150,7 @@ async function apiDirectHits(deps: { sql: Pool; config: Config }, raw: string, t
     return { videos: [], channels: channel ? [channel] : [] };
   }
   if (text.kind === "url" && text.url.origin === deps.config.publicUrl) return none;
-  if (text.kind === "url" || text.kind === "handle") return (await resolveRemoteSearch(raw)) ?? none;
+  if (text.kind === "url" || text.kind === "handle") return (await resolveRemoteSearch(deps, raw)) ?? none;
   return null;
 }
 

@@ -44,15 +44,15 @@ export async function listSubscribedChannels(
   const order = options.oldestFirst ? sql`s.created_at ASC, c.id ASC` : sql`s.created_at DESC, c.id DESC`;
   const [data, [count]] = await Promise.all([
     sql<SubscribedChannelRow[]>`
-      SELECT c.id::int AS id, c.actor_id::int AS actor_id, c.owner_id::int AS owner_id, a.handle, a.display_name,
+      SELECT c.id::int AS id, c.actor_id::int AS actor_id, coalesce(c.owner_id, 0)::int AS owner_id, a.handle, a.display_name,
              a.description, c.support, a.avatar_path, oa.handle AS owner_handle, oa.display_name AS owner_display_name,
              oa.avatar_path AS owner_avatar_path, c.created_at, s.created_at AS subscribed_at,
              (SELECT count(*)::int FROM subscriptions n WHERE n.channel_id = s.channel_id) AS subscribers
       FROM subscriptions s
       JOIN channels c ON c.actor_id = s.channel_id
       JOIN actors a ON a.id = c.actor_id
-      JOIN users u ON u.id = c.owner_id
-      JOIN actors oa ON oa.id = u.actor_id
+      LEFT JOIN users u ON u.id = c.owner_id
+      JOIN actors oa ON oa.id = coalesce(u.actor_id, c.account_actor_id, c.actor_id)
       WHERE s.subscriber_id = ${subscriberActorId}
       ORDER BY ${order} LIMIT ${options.count} OFFSET ${options.start}`,
     sql<{ n: number }[]>`

@@ -15,6 +15,10 @@ export function toCardView(v: VideoListRow, forOwner = false): VideoCardView {
         : v.privacy !== 1
           ? PRIVACY_LABELS[v.privacy]
           : undefined;
-  // A live has no thumbnail file (yet): its card shows the empty frame with the LIVE badge.
+  // A live has no thumbnail file (yet): its card shows the empty frame with the LIVE badge. A remote video shows
+  // its origin's thumbnail and host; its channel has no page here, so the channel links to the video's origin page.
+  if (v.apId !== null) {
+    return { ...v, thumbnailUrl: v.originThumbnailUrl, badge, originHost: v.channelDomain ?? new URL(v.apId).host, channelUrl: v.originWatchUrl ?? undefined };
+  }
   return { ...v, thumbnailUrl: v.state === "published" && !v.isLive ? videoUrls(v.uuid).thumbnail : null, badge };
 }

@@ -54,7 +54,24 @@ export interface VideoRow {
   isLive: boolean;
   likes: number;
   dislikes: number;
+  /** Null for local videos; the other instance's host name for videos that came by federation. */
+  channelDomain: string | null;
+  /** A remote video's ActivityPub id and the origin's URLs it plays from; all null for local videos. */
+  apId: string | null;
+  originWatchUrl: string | null;
+  originMasterUrl: string | null;
+  originHashesUrl: string | null;
+  originThumbnailUrl: string | null;
+  originPreviewUrl: string | null;
+  originTrackerUrls: string[];
 }
+
+/**
+ * Remote channels (federation) have no local owner: their owner id reads 0, which no user has, so every "is it
+ * mine" check says no; the owner shown is the remote account, or the channel itself when the account is unknown.
+ */
+const OWNER_ID = "coalesce(c.owner_id, 0)::int AS owner_id";
+const OWNER_ACTOR = "coalesce(u.actor_id, c.account_actor_id, c.actor_id)";
 
 const VIDEO_SELECT = (sql: Sql) => sql`
   SELECT v.id::int AS id, v.uuid::text AS uuid, v.short_id, v.channel_id::int AS channel_id, v.name, v.description, v.privacy,
@@ -63,13 +80,14 @@ const VIDEO_SELECT = (sql: Sql) => sql`
          v.fps, v.audio_only, v.renditions, v.output_size::float8 AS output_size, v.views::float8 AS views,
          v.created_at, v.updated_at, v.published_at,
          ca.handle AS channel_handle, ca.display_name AS channel_display_name, ca.avatar_path AS channel_avatar_path,
-         c.owner_id::int AS owner_id, oa.handle AS owner_handle, ca.id::int AS channel_actor_id,
-         v.sensitive, v.is_live, v.likes, v.dislikes
+         ${sql.unsafe(OWNER_ID)}, oa.handle AS owner_handle, ca.id::int AS channel_actor_id,
+         v.sensitive, v.is_live, v.likes, v.dislikes, ca.domain AS channel_domain, v.ap_id, v.origin_watch_url,
+         v.origin_master_url, v.origin_hashes_url, v.origin_thumbnail_url, v.origin_preview_url, v.origin_tracker_urls
   FROM videos v
   JOIN channels c ON c.id = v.channel_id
   JOIN actors ca ON ca.id = c.actor_id
-  JOIN users u ON u.id = c.owner_id
-  JOIN actors oa ON oa.id = u.actor_id`;
+  LEFT JOIN users u ON u.id = c.owner_id
+  JOIN actors oa ON oa.id = ${sql.unsafe(OWNER_ACTOR)}`;
 
 /** What the uploader chooses, and may edit later. */
 export type VideoDetails = Pick<
@@ -203,7 +221,8 @@ export async function listQueuedVideos(sql: Sql): Promise<{ id: number; uuid: st
 /** What listings show of a video: no description, tags, renditions or file details, which cost most to fetch and parse. */
 export type VideoListRow = Omit<
   VideoRow,
-  "description" | "tags" | "renditions" | "originalPath" | "originalSize" | "originalFilename" | "outputSize" | "fps" | "commentsEnabled" | "downloadEnabled"
+  | "description" | "tags" | "renditions" | "originalPath" | "originalSize" | "originalFilename" | "outputSize" | "fps" | "commentsEnabled"
+  | "downloadEnabled" | "originMasterUrl" | "originHashesUrl" | "originPreviewUrl" | "originTrackerUrls"
 >;
 
 /**
@@ -217,12 +236,13 @@ export function videoSelect(sql: Sql) {
          v.language, v.state, v.state_reason, v.progress, v.duration, v.width, v.height, v.audio_only, v.views::float8 AS views,
          v.likes, v.dislikes, v.sensitive, v.is_live, v.created_at, v.updated_at, v.published_at,
          ca.handle AS channel_handle, ca.display_name AS channel_display_name, ca.avatar_path AS channel_avatar_path,
-         c.owner_id::int AS owner_id, oa.handle AS owner_handle, ca.id::int AS channel_actor_id
+         ${sql.unsafe(OWNER_ID)}, oa.handle AS owner_handle, ca.id::int AS channel_actor_id, ca.domain AS channel_domain, v.ap_id,
+         v.origin_watch_url, v.origin_thumbnail_url
   FROM videos v
   JOIN channels c ON c.id = v.channel_id
   JOIN actors ca ON ca.id = c.actor_id
-  JOIN users u ON u.id = c.owner_id
-  JOIN actors oa ON oa.id = u.actor_id`;
+  LEFT JOIN users u ON u.id = c.owner_id
+  JOIN actors oa ON oa.id = ${sql.unsafe(OWNER_ACTOR)}`;
 }
 
 /**

@@ -26,31 +26,40 @@ import type { PageContext } from "../../views/context.ts";
 import type { VideosDeps } from "./service.ts";
 import { canManage, deleteVideo, editVideo, findVisibleVideo, retryTranscode, videoForChange } from "./service.ts";
 
+/**
+ * The watch view. A remote video (federation) plays from its origin: master playlist, SHA-256 map and images are
+ * the origin's URLs, and the swarm id is the same `tubelet:<uuid>` as the origin's viewers use.
+ */
 export function toWatchView(v: VideoRow): WatchView {
   const urls = videoUrls(v.uuid);
+  const remote = v.apId !== null;
   return {
     ...v,
     channelAvatarUrl: staticUrl(v.channelAvatarPath),
-    masterUrl: urls.master,
-    posterUrl: urls.preview,
-    thumbnailUrl: urls.thumbnail,
-    downloadUrl: v.downloadEnabled && !v.audioOnly ? urls.download : null,
-    hashesUrl: urls.hashes,
+    masterUrl: remote ? v.originMasterUrl! : urls.master,
+    posterUrl: remote ? (v.originPreviewUrl ?? v.originThumbnailUrl ?? "") : urls.preview,
+    thumbnailUrl: remote ? (v.originThumbnailUrl ?? "") : urls.thumbnail,
+    // Downloads are files of this instance; a remote video's are on its origin's page.
+    downloadUrl: !remote && v.downloadEnabled && !v.audioOnly ? urls.download : null,
+    hashesUrl: remote ? (v.originHashesUrl ?? undefined) : urls.hashes,
     swarmId: swarmIdForVideo(v.uuid),
+    origin: remote ? { host: v.channelDomain ?? new URL(v.apId!).host, watchUrl: v.originWatchUrl! } : undefined,
   };
 }
 
 /**
  * The watch view plus what the players need: the instance's tracker, STUN servers and P2P settings. `swarmPeers`
  * is how many viewers the tracker has in the video's swarm now: with none, waiting for peers before the first
- * HTTP request (httpDownloadInitialTimeoutMs) could only delay the first frame, so that wait is dropped.
+ * HTTP request (httpDownloadInitialTimeoutMs) could only delay the first frame, so that wait is dropped. A remote
+ * video's viewers meet on its origin's tracker, where the origin's own viewers are.
  */
 export function playerView(video: VideoRow, config: Config, swarmPeers: number): WatchView {
   const p2pSettings = swarmPeers > 0 ? config.p2p.player : { ...config.p2p.player, httpDownloadInitialTimeoutMs: 0 };
+  const originTrackers = video.originTrackerUrls.filter((t) => /^wss?:\/\//.test(t));
   return {
     ...toWatchView(video),
     // The instance's own tracker, ws: or wss: like the page's http: or https:.
-    trackers: [`${config.publicUrl.replace(/^http/, "ws")}${TRACKER_PATH}`],
+    trackers: video.apId !== null && originTrackers.length > 0 ? originTrackers : [`${config.publicUrl.replace(/^http/, "ws")}${TRACKER_PATH}`],
     stunServers: config.p2p.stunServers,
     p2pSettings,
   };

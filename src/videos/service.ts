@@ -7,6 +7,7 @@ import { classifyVideoId } from "./ids.ts";
 import { parseVideoDetails } from "./metadata.ts";
 import * as q from "./queries.ts";
 import { notifyVideoPublished } from "../notifications/service.ts";
+import { federateVideo, isFederatedPublicly } from "../federation/videos.ts";
 
 export type VideosDeps = UploadDeps;
 
@@ -59,6 +60,8 @@ export async function editVideo(deps: VideosDeps, user: UserRow, rawId: string, 
   await q.updateVideoDetails(deps.sql, video.id, details);
   // Subscribers hear of a video when it first becomes public (at most once: notifications are per video and type).
   if (video.state === "published" && video.privacy !== 1 && details.privacy === 1) await notifyVideoPublished(deps.sql, video.id);
+  // Followers on other instances: an Update, or a Create / Delete when the edit made it public / took it away.
+  await federateVideo(deps, video.id, "update", { wasPublic: isFederatedPublicly(video) });
   return (await q.findVideo(deps.sql, { id: video.id }))!;
 }
 
@@ -66,6 +69,7 @@ export async function editVideo(deps: VideosDeps, user: UserRow, rawId: string, 
 export async function deleteVideo(deps: VideosDeps, user: UserRow, rawId: string): Promise<void> {
   const video = await videoForChange(deps, user, rawId);
   await q.deleteVideoRow(deps.sql, video.id);
+  await federateVideo(deps, video, "delete");
   await removeVideoFiles(deps, video);
 }
 

@@ -9,6 +9,8 @@ import type { Job } from "bullmq";
 import type { Sql } from "../db/client.ts";
 import type { Config } from "../config.ts";
 import type { Layout } from "../storage/layout.ts";
+import type { Queues } from "../queue/queues.ts";
+import { federateVideo } from "../federation/videos.ts";
 import { FfmpegError } from "../transcoding/ffmpeg.ts";
 import { transcodeToHlsLadder, type VodOutput } from "../transcoding/vod.ts";
 import { removeVideoFiles } from "./service.ts";
@@ -19,6 +21,8 @@ export interface TranscodeJobDeps {
   readonly sql: Sql;
   readonly config: Config;
   readonly layout: Layout;
+  /** Where the federation of a newly published video is queued. */
+  readonly queues: Queues;
 }
 
 /** Progress is written at most this often: the page polls it, and every write is a row update. */
@@ -85,8 +89,9 @@ export function createTranscodeHandler(deps: TranscodeJobDeps) {
       if (lastAttempt) await notifyTranscodeFailed(deps.sql, videoId);
       throw error;
     }
-    // Outside the try: the video is published whatever happens to its notifications (they never throw).
+    // Outside the try: the video is published whatever happens to its notifications and federation (they never throw).
     await notifyVideoPublished(deps.sql, videoId);
+    await federateVideo(deps, videoId, "create");
   };
 }
 

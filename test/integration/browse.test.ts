@@ -30,8 +30,11 @@ beforeAll(async () => {
   const [carol, dave] = await Promise.all([t.createUser("carol"), t.createUser("dave")]);
   channelId = await defaultChannelId(t.db.sql, carol.id);
   remoteChannelId = await defaultChannelId(t.db.sql, dave.id);
-  // Federation will create remote channels; for now a domain on the actor is what makes one remote.
-  await t.db.sql`UPDATE actors SET domain = 'video.example.org' WHERE id = (SELECT actor_id FROM channels WHERE id = ${remoteChannelId})`;
+  // A domain on the actor is what makes a channel remote; a remote actor has an id and inbox there, and no private key.
+  await t.db.sql`
+    UPDATE actors SET domain = 'video.example.org', uri = 'https://video.example.org/video-channels/dave_channel',
+      inbox_url = 'https://video.example.org/video-channels/dave_channel/inbox', private_key_pem = NULL
+    WHERE id = (SELECT actor_id FROM channels WHERE id = ${remoteChannelId})`;
   const now = Date.now();
   const seeds: [string, Parameters<typeof seedVideo>[1]][] = [
     ["oldHit", { channelId, name: "Old hit", category: 1, views: 10_000, publishedAt: new Date(now - 100 * 24 * HOUR) }],

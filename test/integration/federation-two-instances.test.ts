@@ -3,71 +3,15 @@
  * B's instance actor follows a channel of A through B's own delivery queue; A accepts; B sees the Accept.
  */
 import { afterAll, beforeAll, expect, test } from "bun:test";
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { Queue } from "bullmq";
-import { parseConfig, type Config } from "../../src/config.ts";
-import { startServer, type Running } from "../../src/server.ts";
 import { registerUser } from "../../src/accounts/service.ts";
-import { connectionFromUrl, createQueues, type Queues } from "../../src/queue/queues.ts";
-import { createRedis } from "../../src/queue/redis.ts";
+import { connectionFromUrl } from "../../src/queue/queues.ts";
 import { fetcherFor, instanceActor } from "../../src/federation/actors.ts";
 import { followRemoteActor } from "../../src/federation/follows.ts";
 import { enqueueDeliveries } from "../../src/federation/delivery.ts";
 import { toFollowActivity } from "../../src/federation/objects.ts";
-import { createTestDatabase, uniqueName, type TestDatabase } from "../helpers/db.ts";
-import { freePort, waitFor } from "../helpers/processes.ts";
-
-interface Instance {
-  readonly url: string;
-  readonly config: Config;
-  readonly db: TestDatabase;
-  readonly queues: Queues;
-  stop(): Promise<void>;
-}
-
-async function startInstance(name: string): Promise<Instance> {
-  const db = await createTestDatabase({ migrated: false });
-  const dataDir = await mkdtemp(join(tmpdir(), `tubelet-fed-${name}-`));
-  const port = await freePort();
-  const config = parseConfig({
-    TUBELET_PORT: String(port),
-    TUBELET_HOST: "127.0.0.1",
-    TUBELET_PUBLIC_URL: `http://127.0.0.1:${port}`,
-    DATABASE_URL: db.url,
-    TUBELET_DATA_DIR: dataDir,
-    TUBELET_REDIS_PREFIX: `${uniqueName(`fed${name}`)}:`,
-    TUBELET_RTMP_PORT: "0",
-    TUBELET_FEDERATION_ALLOW_PRIVATE: "true",
-    TUBELET_FEDERATION_DELIVERY_BACKOFF_MS: "200",
-    ...(process.env.REDIS_URL ? { REDIS_URL: process.env.REDIS_URL } : {}),
-  });
-  let running: Running;
-  try {
-    running = await startServer(config);
-  } catch (error) {
-    await db.drop();
-    throw error;
-  }
-  const queues = createQueues(config.redisUrl, config.redisPrefix);
-  return {
-    url: running.url,
-    config,
-    db,
-    queues,
-    async stop() {
-      await queues.close();
-      await running.stop();
-      const redis = createRedis(config.redisUrl);
-      const keys = await redis.keys(`${config.redisPrefix}*`);
-      if (keys.length) await redis.del(...keys);
-      redis.disconnect();
-      await db.drop();
-      await rm(dataDir, { recursive: true, force: true });
-    },
-  };
-}
+import { startInstance, type Instance } from "../helpers/federation.ts";
+import { waitFor } from "../helpers/processes.ts";
 
 let a: Instance;
 let b: Instance;

@@ -17,6 +17,9 @@ export interface VideoCardView {
   readonly isLive?: boolean;
   /** Shown to the owner on their channel page: "Transcoding 40%", "Failed", "Private". */
   readonly badge?: string;
+  /** Videos of other instances: the origin's host, shown beside the channel, and where the channel link goes. */
+  readonly originHost?: string | null;
+  readonly channelUrl?: string;
 }
 
 export function VideoCard({ video, page }: { video: VideoCardView; page: PageContext }) {
@@ -33,8 +36,8 @@ export function VideoCard({ video, page }: { video: VideoCardView; page: PageCon
       <a href={`/w/${video.shortId}`} class="video-title" safe>
         {video.name}
       </a>
-      <a href={`/c/${video.channelHandle}`} class="muted video-channel" safe>
-        {video.channelDisplayName}
+      <a href={video.channelUrl ?? `/c/${video.channelHandle}`} class="muted video-channel" safe>
+        {video.originHost ? `${video.channelDisplayName} · ${video.originHost}` : video.channelDisplayName}
       </a>
       <span class="muted video-meta" safe>{`${page.t("video.views", { count: video.views })} · ${page.i18n.age(video.publishedAt ?? video.createdAt, page.now)}`}</span>
     </li>

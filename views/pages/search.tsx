@@ -6,6 +6,19 @@ import { VideoGrid, type VideoCardView } from "../components/video-card.tsx";
 import { ChannelList, type ChannelView } from "./channels.tsx";
 import { DATES, DURATIONS, SORTS, TYPES, type SearchForm } from "../../src/search/filters.ts";
 import { LANGUAGES } from "../../src/videos/metadata.ts";
+import { Csrf } from "../components/form.tsx";
+
+/** A channel or account of another instance, found by its handle or URL, and whether the viewer follows it. */
+export interface RemoteActorCard {
+  readonly uri: string;
+  readonly handle: string;
+  readonly host: string;
+  readonly displayName: string;
+  readonly description: string;
+  readonly url: string;
+  /** The viewer's follow: none yet, sent and waiting for the remote's Accept, or accepted. */
+  readonly follow: "none" | "pending" | "accepted";
+}
 
 export interface SearchPageProps {
   readonly page: PageContext;
@@ -14,8 +27,10 @@ export interface SearchPageProps {
   readonly channels: readonly ChannelView[];
   readonly total: number;
   readonly moreUrl: string | null;
-  /** The query names something on another instance, which cannot be looked up yet. */
+  /** The query names something on another instance, which could not be looked up. */
   readonly remote: boolean;
+  /** What the query named on another instance, when the lookup found it. */
+  readonly remoteActor?: RemoteActorCard;
   /** Nothing matched exactly; these are similar titles. */
   readonly onlySimilar: boolean;
   readonly filtered: boolean;
@@ -25,7 +40,7 @@ export function SearchPage(p: SearchPageProps) {
   const { page, form } = p;
   const t = page.t;
   const searched = Boolean(form.q) || p.filtered;
-  const nothing = searched && !p.remote && p.videos.length === 0 && p.channels.length === 0;
+  const nothing = searched && !p.remote && !p.remoteActor && p.videos.length === 0 && p.channels.length === 0;
   return (
     <Layout page={page} title={form.q ? t("search.pageTitle", { query: form.q }) : t("search.title")}>
       {/* One string child: the layout looks for x-data in it to decide whether to load Alpine. */}
@@ -46,6 +61,7 @@ export function SearchPage(p: SearchPageProps) {
         ) : (
           ""
         )}
+        {p.remoteActor ? <RemoteActor page={page} actor={p.remoteActor} /> : ""}
         {nothing ? (
           <p class="muted" safe>
             {t(p.filtered ? "search.nothingFiltered" : "search.nothing")}
@@ -154,5 +170,36 @@ function FilterBar({ page, form, filtered }: { page: PageContext; form: SearchFo
         )}
       </div>
     </form>
+  );
+}
+
+/** A remote channel or account with a Subscribe button that sends a Follow (pending until its instance accepts). */
+function RemoteActor({ page, actor }: { page: PageContext; actor: RemoteActorCard }) {
+  const t = page.t;
+  return (
+    <section class="remote-actor" aria-labelledby="remote-actor">
+      <h2 id="remote-actor">
+        <a href={actor.url} rel="noopener" safe>
+          {actor.displayName}
+        </a>
+      </h2>
+      <p class="muted" safe>{`@${actor.handle}@${actor.host}`}</p>
+      {actor.description ? <p safe>{actor.description}</p> : ""}
+      {!page.viewer ? (
+        <a class="button primary" href={`/login?next=${encodeURIComponent(page.path)}`} safe>
+          {t("subscriptions.subscribe")}
+        </a>
+      ) : (
+        <form method="post" action={actor.follow === "none" ? "/federation/follow" : "/federation/unfollow"} class="subscribe">
+          <Csrf token={page.csrfToken} />
+          <input type="hidden" name="uri" value={actor.uri} />
+          <input type="hidden" name="next" value={page.path} />
+          <button type="submit" class={actor.follow === "none" ? "button primary" : "button subscribed"} safe>
+            {actor.follow === "none" ? t("subscriptions.subscribe") : t("subscriptions.unsubscribe")}
+          </button>
+          {actor.follow === "pending" ? <span class="muted" safe>{t("search.followPending")}</span> : ""}
+        </form>
+      )}
+    </section>
   );
 }

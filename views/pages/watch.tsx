@@ -57,6 +57,8 @@ export interface WatchView {
   readonly p2pSettings?: Readonly<Record<string, number>>;
   /** Set for a live on air: the player keeps this latency behind the live edge. */
   readonly live?: "low" | "normal";
+  /** A video of another instance: where it comes from, and its page there. */
+  readonly origin?: { readonly host: string; readonly watchUrl: string };
 }
 
 export interface WatchPageProps {
@@ -93,7 +95,7 @@ export function WatchPage({ page, video, canManage, publicUrl, p2p = false, p2pN
       <meta property="og:title" content={video.name} />
       <meta property="og:description" content={video.description.slice(0, 300)} />
       <meta property="og:url" content={url} />
-      <meta property="og:image" content={publicUrl + video.posterUrl} />
+      <meta property="og:image" content={/^https?:/.test(video.posterUrl) ? video.posterUrl : publicUrl + video.posterUrl} />
       <meta property="og:video:url" content={`${publicUrl}/videos/embed/${video.shortId}`} />
       <meta name="twitter:card" content="player" />
       <link rel="alternate" type="application/json+oembed" href={`${publicUrl}/services/oembed?url=${encodeURIComponent(url)}`} title={video.name} />
@@ -117,11 +119,17 @@ export function WatchPage({ page, video, canManage, publicUrl, p2p = false, p2pN
           {video.name}
         </h1>
         <div class="watch-bar">
-          <a href={`/c/${video.channelHandle}`} class="watch-channel">
+          <a href={video.origin ? video.origin.watchUrl : `/c/${video.channelHandle}`} class="watch-channel">
             <Avatar url={video.channelAvatarUrl} name={video.channelDisplayName} size={40} />
             <strong safe>{video.channelDisplayName}</strong>
           </a>
-          <SubscribeButton page={page} channelHandle={video.channelHandle} subscribed={extras.subscribed} subscribers={extras.subscribers} />
+          {video.origin ? (
+            <a class="muted watch-origin" href={video.origin.watchUrl} rel="noopener" safe>
+              {page.t("video.origin", { host: video.origin.host })}
+            </a>
+          ) : (
+            <SubscribeButton page={page} channelHandle={video.channelHandle} subscribed={extras.subscribed} subscribers={extras.subscribers} />
+          )}
           <span class="muted" id="views" safe>{`${page.t("video.views", { count: video.views })} · ${page.i18n.age(video.publishedAt ?? video.createdAt, page.now)}`}</span>
           <span class="watch-actions">
             {ready ? (
