@@ -134,9 +134,14 @@ export interface Publisher {
  * Publishes the test card (src/live/testcard.ts's arguments: the pattern, the clock, a tone, `-re` paced) to the
  * live. Spawned here rather than through runTestcard, because the benchmark needs the process id for its CPU.
  */
-export async function startPublisher(cleanup: Cleanup, live: CreatedLive, seconds: number): Promise<Publisher> {
+export async function startPublisher(
+  cleanup: Cleanup,
+  live: CreatedLive,
+  seconds: number,
+  size: { width: number; height: number; fps: number },
+): Promise<Publisher> {
   const fontFile = await findTestcardFont();
-  const args = testcardArgs({ url: live.rtmpUrl, key: live.streamKey, durationSeconds: seconds, fontFile });
+  const args = testcardArgs({ url: live.rtmpUrl, key: live.streamKey, durationSeconds: seconds, fontFile, ...size });
   const t0 = Date.now();
   const child = Bun.spawn(["ffmpeg", ...args], { stdin: "ignore", stdout: "ignore", stderr: "pipe" });
   let text = "";

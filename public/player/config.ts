@@ -57,15 +57,16 @@ export function readPlayerConfig(dataset: Dataset): PlayerConfig {
 }
 
 /**
- * hls.js settings for a live, by latency mode. Latency is about encoder delay + half a segment (the newest
- * segment's age when it is listed) + the distance kept behind the live edge, so that distance is the knob:
- * low mode (1 s segments) keeps 2 s, two segments, which leaves P2P one segment of time to deliver before
- * the high-demand window sends it to HTTP; normal mode (4 s segments) keeps 6 s. When playback falls further
- * behind (a stall), hls.js speeds up slightly instead of jumping, until it is back at the distance.
+ * hls.js settings for a live, by latency mode. Latency is about encoder delay (0.4 s measured from the publisher's
+ * frame to the segment on disk, beyond the segment's own length) + the newest segment's age when the player sees it
+ * + the distance kept behind the live edge, so that distance is the knob: low mode (1 s segments) keeps 2 s, normal
+ * mode (4 s segments) keeps 5 s. A stall pushes playback further back; hls.js then plays slightly faster while it
+ * has buffer, and past `liveMaxLatencyDuration` jumps back to the distance rather than stay late for the rest of the
+ * live: a low-latency viewer would rather skip a second than watch four seconds late.
  */
 export function liveHlsConfig(mode: LiveLatency | undefined): Record<string, number> {
-  if (mode === "low") return { liveSyncDuration: 2, liveMaxLatencyDuration: 6, maxLiveSyncPlaybackRate: 1.15, backBufferLength: 30 };
-  if (mode === "normal") return { liveSyncDuration: 6, liveMaxLatencyDuration: 16, maxLiveSyncPlaybackRate: 1.1, backBufferLength: 60 };
+  if (mode === "low") return { liveSyncDuration: 2, liveMaxLatencyDuration: 3.5, maxLiveSyncPlaybackRate: 1.25, backBufferLength: 30 };
+  if (mode === "normal") return { liveSyncDuration: 5, liveMaxLatencyDuration: 9, maxLiveSyncPlaybackRate: 1.1, backBufferLength: 60 };
   return {};
 }
 

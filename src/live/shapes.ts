@@ -80,16 +80,19 @@ export function livePlayerView(base: WatchView, status: LiveStatus, latency: Liv
   };
 }
 
+/** Half of the lead a new segment has over the playhead in either mode (see liveP2pSettings). */
+const LIVE_HIGH_DEMAND_SECONDS: Record<LiveLatency, number> = { low: 0.5, normal: 0.5 };
+
 /**
  * P2P Media Loader settings for a live. A live player stays a fixed distance behind the edge (2 s in low mode,
- * 6 s in normal; public/player/config.ts), so a new segment is at most that far ahead of the playhead when it
- * is listed, and its start (what the window is measured against) a segment closer: 1 s ahead in low mode, 2 s in
- * normal. The VOD high-demand window (8 s) would send every new segment straight to HTTP; 0.5 s (low) and 1 s
- * (normal) leave half of that lead for a peer that already has the segment, and P2P Media Loader's random HTTP
- * loads make sure some viewer does. Waiting for peers before the first request would only delay a live's start.
+ * 5 s in normal; public/player/config.ts), so a new segment is at most that far ahead of the playhead when it
+ * is listed, and its start (what the window is measured against) a segment closer: 1 s ahead in both modes. The
+ * VOD high-demand window (8 s) would send every new segment straight to HTTP; 0.5 s leaves half of that lead for a
+ * peer that already has the segment, and P2P Media Loader's random HTTP loads make sure some viewer does. Waiting
+ * for peers before the first request would only delay a live's start.
  */
 export function liveP2pSettings(latency: LiveLatency, base: Readonly<Record<string, number>>): Record<string, number> {
-  return { ...base, highDemandTimeWindow: latency === "low" ? 0.5 : 1, httpDownloadInitialTimeoutMs: 0 };
+  return { ...base, highDemandTimeWindow: LIVE_HIGH_DEMAND_SECONDS[latency], httpDownloadInitialTimeoutMs: 0 };
 }
 
 /** The owner's panel: where to stream, with which key. */

@@ -149,9 +149,16 @@ export function videoRoutes(context: ReturnType<typeof contextPlugin>, deps: Vid
       // An embed shows no consent notice, so P2P only runs for viewers who already said yes.
       const mode = viewerPlayerMode(deps.config, user, cookie);
       const player = playerView(video, deps.config, deps.swarmPeers(video.uuid));
-      // A live plays its session on air; off air the embed has nothing to play until it is reloaded.
+      // A live plays its session on air; off air the embed shows where the live stands.
       const live = video.isLive ? await loadLiveWatch(deps, video, false) : null;
-      return <EmbedPage page={page} video={live ? livePlayerView(player, live.status, live.row.latencyMode) : player} p2p={mode.p2p && mode.notice === null} />;
+      return (
+        <EmbedPage
+          page={page}
+          video={live ? livePlayerView(player, live.status, live.row.latencyMode) : player}
+          p2p={mode.p2p && mode.notice === null}
+          live={live?.view}
+        />
+      );
     })
     .get("/w/:id/events", async ({ params, user, request, page }) => {
       const video = await videoForChange(deps, requireUser(user), params.id);

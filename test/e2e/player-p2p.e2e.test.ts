@@ -95,6 +95,8 @@ beforeAll(async () => {
         response.headers.set("cache-control", "no-store");
         return response;
       }
+      // The watch page loads its comments once they scroll into view; this page has none.
+      if (pathname === "/w/p2pTestVideo/comments") return new Response('<div id="comments-body"></div>', { headers: { "content-type": "text/html; charset=utf-8" } });
       if (request.method === "POST" && /^\/api\/v1\/videos\/42\/(views|p2p-stats)$/.test(pathname)) {
         reports.push({ path: pathname, body: await request.text(), type: request.headers.get("content-type") });
         return new Response(null, { status: 204 });

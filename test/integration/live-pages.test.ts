@@ -105,6 +105,21 @@ describe("watch page", () => {
     await endLiveSession(t.db.sql, { liveId: live.id, session: "sess01" });
   });
 
+  test("the embed of a live off air shows where it stands (never a player for files that do not exist)", async () => {
+    await endAll();
+    const { video, live } = await makeLive(aliceUser, aliceChannel, { name: "Embedded" });
+    let embed = await t.client().page(`/videos/embed/${video.shortId}`);
+    expect(embed.html).toContain("The stream has not started yet.");
+    expect(embed.html).not.toContain('id="player"');
+    expect(embed.html).toContain('<meta http-equiv="refresh" content="10"/>');
+    expect(await begin(live, alice.id, "emb01")).toBe("ok");
+    await endLiveSession(t.db.sql, { liveId: live.id, session: "emb01" });
+    embed = await t.client().page(`/videos/embed/${video.shortId}`);
+    expect(embed.html).toContain("This live has ended.");
+    expect(embed.html).not.toContain('http-equiv="refresh"');
+    expect(embed.html).not.toContain('id="player"');
+  });
+
   test("ended: a notice and the replay link once there is one", async () => {
     await endAll();
     const { video, live } = await makeLive(aliceUser, aliceChannel, { name: "Over now", saveReplay: true });

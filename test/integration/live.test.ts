@@ -252,7 +252,7 @@ describe("creating a live", () => {
     expect(form.status).toBe(200);
     expect(form.html).toContain('name="latencyMode" value="low"');
     expect(form.html).toContain('<a href="/videos/live/new">Go live</a>');
-    expect(form.html).toContain("Low: about 3 to 5 seconds behind");
+    expect(form.html).toContain("About 3 seconds behind, for talking with your audience");
     const res = await aliceClient.submit("/videos/live/new", {
       name: "Form live",
       channelId: String(aliceChannel),

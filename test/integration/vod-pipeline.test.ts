@@ -33,6 +33,8 @@ function env(): Record<string, string | undefined> {
     TUBELET_REDIS_PREFIX: `${redisPrefix}:`,
     TUBELET_RESOLUTIONS: "144,240,360",
     TUBELET_X264_PRESET: "ultrafast",
+    // No RTMP listener: 1935 is one port for the whole machine.
+    TUBELET_RTMP_PORT: "0",
     TUBELET_SEGMENT_SECONDS: "2",
     // A crashed worker's job is offered again once its lock lapses; short here so the test stays quick.
     TUBELET_JOB_LOCK_SECONDS: "3",

@@ -44,8 +44,8 @@ describe("livePlayerView", () => {
 test("live P2P settings: a high-demand window shorter than the distance kept behind the live edge", () => {
   const low = liveP2pSettings("low", { highDemandTimeWindow: 8 });
   const normal = liveP2pSettings("normal", { highDemandTimeWindow: 8 });
-  expect(low.highDemandTimeWindow).toBeLessThan(2); // low mode plays 2 s behind the edge
-  expect(normal.highDemandTimeWindow).toBeLessThan(6); // normal mode, 6 s
+  expect(low.highDemandTimeWindow).toBeLessThan(1); // low mode: 2 s behind the edge, a new 1 s segment starts 1 s ahead
+  expect(normal.highDemandTimeWindow).toBeLessThan(1); // normal mode: 5 s behind the edge, a new 4 s segment starts 1 s ahead
   expect(low.httpDownloadInitialTimeoutMs).toBe(0);
 });
 

@@ -104,7 +104,7 @@ describe("live", () => {
     const low = liveHlsConfig("low");
     const normal = liveHlsConfig("normal");
     expect(low.liveSyncDuration).toBe(2);
-    expect(normal.liveSyncDuration).toBe(6);
+    expect(normal.liveSyncDuration).toBe(5);
     for (const c of [low, normal]) expect(c.liveMaxLatencyDuration!).toBeGreaterThan(c.liveSyncDuration!);
     expect(liveHlsConfig(undefined)).toEqual({});
   });
