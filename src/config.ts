@@ -49,6 +49,10 @@ export interface FederationConfig {
   readonly fetchTimeoutMs: number;
   /** Accepted distance, each way, between a signed request's Date and our clock. */
   readonly signatureWindowSeconds: number;
+  /** Consecutive delivery failures after which a host is paused, the first pause, and the longest one. */
+  readonly hostPauseAfter: number;
+  readonly hostPauseMs: number;
+  readonly hostPauseMaxMs: number;
 }
 
 export interface VideoConfig {
@@ -319,5 +323,8 @@ function parseFederationConfig(env: Env): FederationConfig {
     maxFetchBytes: integer(env, "TUBELET_FEDERATION_MAX_FETCH_BYTES", 1_048_576, 1024, 64 * 1_048_576, "1048576"),
     fetchTimeoutMs: integer(env, "TUBELET_FEDERATION_FETCH_TIMEOUT_MS", 10_000, 100, 120_000, "10000"),
     signatureWindowSeconds: integer(env, "TUBELET_FEDERATION_SIGNATURE_WINDOW", 3600, 30, 86_400, "3600"),
+    hostPauseAfter: integer(env, "TUBELET_FEDERATION_HOST_PAUSE_AFTER", 10, 1, 1000, "10"),
+    hostPauseMs: integer(env, "TUBELET_FEDERATION_HOST_PAUSE_MS", 60_000, 100, 86_400_000, "60000"),
+    hostPauseMaxMs: integer(env, "TUBELET_FEDERATION_HOST_PAUSE_MAX_MS", 21_600_000, 100, 7 * 86_400_000, "21600000"),
   });
 }

@@ -2,6 +2,7 @@
  * All SQL of public listings: the home page, the browse pages, and the filters search shares with them.
  * Every query lists only public, published videos and applies the viewer's listing preferences.
  */
+import { notBlockedSql } from "../federation/block-queries.ts";
 import type { Db as Sql } from "../db/client.ts";
 import { videoSelect, type VideoListRow } from "../videos/queries.ts";
 import { listingFilter, type ListingPreferences } from "../videos/listing.ts";
@@ -31,7 +32,7 @@ export const TRENDING_DAYS = 7;
 
 /** Written exactly as the partial index videos_public_idx, so the planner can use it; lives off air are left out. */
 export function listedSql(sql: Sql) {
-  return sql`v.privacy = 1 AND v.state = 'published' ${notOffAirSql(sql)}`;
+  return sql`v.privacy = 1 AND v.state = 'published' ${notOffAirSql(sql)} ${notBlockedSql(sql)}`;
 }
 
 /** `AND ...` conditions for the filters, over `videos v` joined with its channel actor `ca`. */

@@ -21,6 +21,10 @@ export interface CommentRow {
   authorDomain: string | null;
   /** The local user behind the author, if any: who may edit. */
   authorUserId: number | null;
+  /** A remote author's profile page (or actor id); null for local authors. */
+  authorUrl: string | null;
+  /** The author or their server is on the instance's blocklist: the comment reads as removed. */
+  authorBlocked: boolean;
   /** The author of the comment answered, shown as "in reply to @x" when it is not the thread's first comment. */
   parentAuthorHandle: string | null;
 }
@@ -39,6 +43,8 @@ const COMMENT_SELECT = (sql: Sql) => sql`
          c.text, c.deleted_at, c.created_at, c.updated_at,
          a.id::int AS actor_id, a.handle AS author_handle, a.display_name AS author_display_name,
          a.avatar_path AS author_avatar_path, a.domain AS author_domain, u.id::int AS author_user_id,
+         CASE WHEN a.domain IS NULL THEN NULL ELSE coalesce(a.url, a.uri) END AS author_url,
+         (a.domain IS NOT NULL AND EXISTS (SELECT 1 FROM federation_blocks fb WHERE fb.domain = a.domain OR fb.actor_id = a.id)) AS author_blocked,
          pa.handle AS parent_author_handle`;
 
 const COMMENT_JOINS = (sql: Sql) => sql`

@@ -12,12 +12,18 @@ import { notifyCommentPosted } from "../notifications/service.ts";
 import type { VideoRow } from "../videos/queries.ts";
 import { canManage, findVisibleVideo, videoForChange } from "../videos/service.ts";
 import type { CommentView, ThreadView } from "../../views/components/comment-item.tsx";
+import type { Config } from "../config.ts";
+import type { Queues } from "../queue/queues.ts";
+import { federateComment } from "../federation/comments.ts";
 import * as q from "./queries.ts";
 import { cleanCommentText, MAX_COMMENT_CHARS } from "./text.ts";
 
 export interface CommentsDeps {
   readonly sql: Sql;
   readonly limiter: RateLimiter;
+  /** For federation: comments on public videos go to other servers once stored. */
+  readonly config: Config;
+  readonly queues: Queues;
 }
 
 export type Translate = (key: MessageKey, params?: Params) => string;
@@ -85,6 +91,7 @@ export async function postComment(deps: CommentsDeps, video: VideoRow, author: U
   const id = await q.insertComment(deps.sql, { videoId: video.id, actorId: author.actorId, parentId, threadId, text });
   // A failed notification must not turn a stored comment into an error for its author.
   await notifyCommentPosted(deps.sql, id).catch((error: Error) => console.error(`notify comment ${id}: ${error.message}`));
+  await federateComment(deps, id, "create");
   return (await q.findComment(deps.sql, video.id, id))!;
 }
 
@@ -107,6 +114,7 @@ export async function editComment(deps: CommentsDeps, video: VideoRow, user: Use
   await commentForEdit(deps.sql, video, user, commentId, t);
   const text = textOrRefuse(raw, t);
   if (!(await q.updateCommentText(deps.sql, commentId, text))) throw notFound(t("comments.error.notFound"));
+  await federateComment(deps, commentId, "update");
   return (await q.findComment(deps.sql, video.id, commentId))!;
 }
 
@@ -115,6 +123,8 @@ export async function deleteComment(deps: CommentsDeps, video: VideoRow, user: U
   const comment = await existingComment(deps.sql, video, commentId, t);
   if (comment.authorUserId !== user.id && !canManage(video, user)) throw new HttpError(403, t("comments.error.cannotDelete"));
   await q.markCommentDeleted(deps.sql, comment.id);
+  // Only the author's own words are withdrawn over federation; a moderator's removal stays local for now.
+  if (comment.authorUserId === user.id) await federateComment(deps, comment.id, "delete");
   return (await q.findComment(deps.sql, video.id, commentId))!;
 }
 
@@ -160,7 +170,7 @@ export async function loadThread(sql: Sql, video: VideoRow, threadId: number, t:
 
 /** A row as the page shows it to this viewer: what they may do with it, who wrote it. */
 export function toCommentView(row: q.CommentRow, video: VideoRow, viewer: UserRow | null): CommentView {
-  const deleted = row.deletedAt !== null || row.actorId === null;
+  const deleted = row.deletedAt !== null || row.actorId === null || row.authorBlocked;
   const mine = viewer !== null && row.authorUserId === viewer.id;
   const name = row.authorHandle ? (row.authorDomain ? `${row.authorHandle}@${row.authorDomain}` : row.authorHandle) : "";
   return {
@@ -170,7 +180,7 @@ export function toCommentView(row: q.CommentRow, video: VideoRow, viewer: UserRo
     deleted,
     edited: !deleted && row.updatedAt.getTime() > row.createdAt.getTime(),
     createdAt: row.createdAt,
-    author: deleted || !row.authorHandle ? null : { name, displayName: row.authorDisplayName ?? name, avatarUrl: staticUrl(row.authorAvatarPath), href: `/a/${name}` },
+    author: deleted || !row.authorHandle ? null : { name, displayName: row.authorDisplayName ?? name, avatarUrl: staticUrl(row.authorAvatarPath), href: row.authorDomain ? row.authorUrl ?? "#" : `/a/${name}` },
     inReplyTo: row.parentId !== null && row.parentId !== row.threadId ? row.parentAuthorHandle : null,
     byVideoAuthor: !deleted && row.authorUserId === video.ownerId,
     canEdit: mine && !deleted,

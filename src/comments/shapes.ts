@@ -13,14 +13,14 @@ function accountJson(config: Config, c: CommentRow) {
     name,
     displayName: c.authorDisplayName,
     host,
-    url: c.authorDomain ? `https://${c.authorDomain}/a/${name}` : absoluteUrl(config, `/a/${name}`),
+    url: c.authorDomain ? c.authorUrl ?? `https://${c.authorDomain}/a/${name}` : absoluteUrl(config, `/a/${name}`),
     avatars: c.authorAvatarPath ? [{ path: staticUrl(c.authorAvatarPath), width: 120 }] : [],
   };
 }
 
 /** One comment; a deleted one keeps its place in the thread but says nothing and names nobody. */
 export function commentJson(config: Config, video: VideoRow, c: CommentRow, counts?: Pick<ThreadRow, "totalReplies" | "totalRepliesFromVideoAuthor">) {
-  const deleted = c.deletedAt !== null || c.actorId === null;
+  const deleted = c.deletedAt !== null || c.actorId === null || c.authorBlocked;
   return {
     id: c.id,
     url: absoluteUrl(config, `/w/${video.shortId}#comment-${c.id}`),

@@ -6,6 +6,7 @@ import m0004 from "../../migrations/0004_viewer.sql" with { type: "text" };
 import m0005 from "../../migrations/0005_live.sql" with { type: "text" };
 import m0006 from "../../migrations/0006_federation.sql" with { type: "text" };
 import m0007 from "../../migrations/0007_federation_videos.sql" with { type: "text" };
+import m0008 from "../../migrations/0008_federation_interactions.sql" with { type: "text" };
 
 export interface MigrationFile {
   readonly file: string;
@@ -20,4 +21,5 @@ export const MIGRATIONS: readonly MigrationFile[] = [
   { file: "0005_live.sql", sql: m0005 },
   { file: "0006_federation.sql", sql: m0006 },
   { file: "0007_federation_videos.sql", sql: m0007 },
+  { file: "0008_federation_interactions.sql", sql: m0008 },
 ];

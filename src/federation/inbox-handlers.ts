@@ -9,11 +9,15 @@ import type { OutboundActivity } from "./delivery.ts";
 import { parseEmbeddedActivity, toFollowAnswer, type ParsedActivity } from "./objects.ts";
 import * as q from "./queries.ts";
 import { onAnnounceVideo, onCreateVideo, onDeleteVideo, onUpdateVideo, type PreparedVideo } from "./inbox-videos.ts";
+import { carriesNote, deleteNoteIfKept, onCreateNote, onUpdateNote } from "./inbox-comments.ts";
+import { onLike, onDislike, onUndoRating, onView, isRatingActivity } from "./inbox-ratings.ts";
 import { localActorUri, parseLocalActorUri } from "./urls.ts";
 
 export interface InboxContext {
   readonly sql: Db;
   readonly publicUrl: string;
+  /** Whether http: ids are accepted (federation on a private network: tests, LANs). */
+  readonly allowHttp: boolean;
   readonly activity: ParsedActivity;
   /** The actor whose key signed the request (checked against `activity.actor` before queueing). */
   readonly sender: q.RemoteActorRow;
@@ -69,14 +73,24 @@ export const onReject: InboxHandler = async (ctx) => {
   return NOTHING;
 };
 
-/** Undo of a Follow: the sender stops following. An actor can only undo its own Follow. */
+/** Undo of a Follow, a Like or a Dislike: the sender takes it back. An actor can only undo its own activities. */
 export const onUndo: InboxHandler = async (ctx) => {
   const embedded = parseEmbeddedActivity(ctx.activity.object);
+  if (embedded && isRatingActivity(embedded.type)) return onUndoRating(ctx);
   if (embedded && (embedded.type !== "Follow" || embedded.actor !== ctx.sender.uri)) return NOTHING;
   const followId = embedded?.id ?? ctx.activity.objectId;
   if (followId) await q.deleteFollowByActivity(ctx.sql, followId, { followerId: ctx.sender.id });
   return NOTHING;
 };
+
+/** Create: a Note is a comment, anything else may be a Video. */
+export const onCreate: InboxHandler = (ctx) => (carriesNote(ctx.activity.object) ? onCreateNote(ctx) : onCreateVideo(ctx));
+
+/** Update: of a comment or of a video. */
+export const onUpdate: InboxHandler = (ctx) => (carriesNote(ctx.activity.object) ? onUpdateNote(ctx) : onUpdateVideo(ctx));
+
+/** Delete: of a comment kept here (Delete carries a bare id, so the stored comments are asked first), else of a video. */
+export const onDelete: InboxHandler = async (ctx) => ((await deleteNoteIfKept(ctx)) ? NOTHING : onDeleteVideo(ctx));
 
 /** Activity type → handler. Types missing here are acknowledged and ignored. */
 export const INBOX_HANDLERS: Readonly<Record<string, InboxHandler>> = {
@@ -84,8 +98,11 @@ export const INBOX_HANDLERS: Readonly<Record<string, InboxHandler>> = {
   Accept: onAccept,
   Reject: onReject,
   Undo: onUndo,
-  Create: onCreateVideo,
-  Update: onUpdateVideo,
+  Create: onCreate,
+  Update: onUpdate,
   Announce: onAnnounceVideo,
-  Delete: onDeleteVideo,
+  Delete: onDelete,
+  Like: onLike,
+  Dislike: onDislike,
+  View: onView,
 };

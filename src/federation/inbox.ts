@@ -10,10 +10,11 @@ import { INBOX_HANDLERS } from "./inbox-handlers.ts";
 import { InvalidObjectError, parseActivity } from "./objects.ts";
 import { keyBelongsToActor, verifyInboxSignature } from "./signatures.ts";
 import { markInboxSeen } from "./queries.ts";
+import { isActorBlocked } from "./block-queries.ts";
 import { prepareVideoActivity } from "./inbox-videos.ts";
 
 export interface InboxAnswer {
-  readonly status: 202 | 400 | 401 | 413;
+  readonly status: 202 | 400 | 401 | 403 | 413;
   readonly message: string;
 }
 
@@ -21,6 +22,17 @@ export interface InboxAnswer {
 async function readBody(request: Request, limit: number): Promise<ArrayBuffer | null> {
   const bytes = await request.arrayBuffer();
   return bytes.byteLength > limit ? null : bytes;
+}
+
+/** The actor an activity says it is from, read without trusting it; null when the body is not one. */
+function claimedActor(body: ArrayBuffer): string | null {
+  try {
+    const actor = (JSON.parse(new TextDecoder().decode(body)) as { actor?: unknown } | null)?.actor;
+    const id = typeof actor === "object" && actor !== null ? (actor as { id?: unknown }).id : actor;
+    return typeof id === "string" ? id : null;
+  } catch {
+    return null;
+  }
 }
 
 /** Verifies an inbox POST and queues its activity; the answer is the HTTP status to send and why. */
@@ -32,6 +44,10 @@ export async function receiveInboxPost(
   const limit = deps.config.federation.maxInboxBytes;
   const body = await readBody(request, limit);
   if (!body) return { status: 413, message: `activities over ${limit} bytes are refused` };
+  // Blocked servers and actors are turned away before any key is fetched from them: verifying would cost a
+  // request to the very server we refuse to talk to. A sender lying about its actor gains nothing but a 403.
+  const claimed = claimedActor(body);
+  if (claimed && (await isActorBlocked(deps.sql, claimed))) return { status: 403, message: "this server or actor is blocked here" };
   // Verification reads the body again; it gets its own copy of the bytes already read.
   const copy = new Request(request.url, { method: "POST", headers: request.headers, body });
   const verified = await verifyInboxSignature(copy, {
@@ -67,6 +83,8 @@ export async function receiveInboxPost(
 export function createInboxHandler(deps: FederationDeps & { queues: Queues }) {
   return async (payload: JobPayloads["ap-inbox"]): Promise<void> => {
     const activity = parseActivity(payload.activity);
+    // Blocked since it was queued: dropped.
+    if (await isActorBlocked(deps.sql, activity.actor)) return;
     const handler = INBOX_HANDLERS[activity.type];
     // Fetched (and cached) at verification; resolved before the transaction so no network wait holds it open.
     const sender = await resolveRemoteActor(deps, activity.actor);
@@ -75,7 +93,7 @@ export function createInboxHandler(deps: FederationDeps & { queues: Queues }) {
     const outbound = await deps.sql.begin(async (tx): Promise<readonly OutboundActivity[]> => {
       if (!(await markInboxSeen(tx, activity.id))) return [];
       if (!handler) return [];
-      return handler({ sql: tx, publicUrl: deps.config.publicUrl, activity, sender, video });
+      return handler({ sql: tx, publicUrl: deps.config.publicUrl, allowHttp: deps.config.federation.allowPrivate, activity, sender, video });
     });
     await enqueueDeliveries(deps.queues, deps.config, outbound);
   };

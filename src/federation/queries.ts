@@ -211,3 +211,30 @@ export async function nodeUsage(sql: Sql) {
            (SELECT count(*)::int FROM videos WHERE state = 'published' AND privacy = 1) AS local_posts`;
   return row!;
 }
+
+/** The delivery health of a host (HEALTHY when it has never failed, or succeeded since). */
+export async function findHostHealth(sql: Sql, host: string): Promise<{ consecutiveFailures: number; pausedUntil: Date | null }> {
+  const [row] = await sql<{ consecutiveFailures: number; pausedUntil: Date | null }[]>`
+    SELECT consecutive_failures, paused_until FROM federation_host_health WHERE host = ${host}`;
+  return row ?? { consecutiveFailures: 0, pausedUntil: null };
+}
+
+/**
+ * Counts one more failed delivery to a host and sets its pause from the new count (`pauseFor` is the policy).
+ * The count is incremented in SQL, so concurrent failures all count.
+ */
+export async function recordHostFailure(sql: Sql, host: string, pauseFor: (failures: number) => number): Promise<number> {
+  const [row] = await sql<{ failures: number }[]>`
+    INSERT INTO federation_host_health AS h (host, consecutive_failures) VALUES (${host}, 1)
+    ON CONFLICT (host) DO UPDATE SET consecutive_failures = h.consecutive_failures + 1, updated_at = now()
+    RETURNING consecutive_failures AS failures`;
+  const pause = pauseFor(row!.failures);
+  await sql`
+    UPDATE federation_host_health SET paused_until = ${pause > 0 ? new Date(Date.now() + pause) : null} WHERE host = ${host}`;
+  return row!.failures;
+}
+
+/** A delivery to the host went through: it is healthy again. */
+export async function recordHostSuccess(sql: Sql, host: string): Promise<void> {
+  await sql`DELETE FROM federation_host_health WHERE host = ${host}`;
+}

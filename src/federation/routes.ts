@@ -11,12 +11,15 @@ import { VERSION } from "../version.ts";
 import { fetcherFor, instanceActor, localActorDocument, type FederationDeps } from "./actors.ts";
 import { JRD_JSON, toHostMeta, toNodeInfo, toNodeInfoLinks, toWebfinger, webfingerHandle } from "./discovery.ts";
 import { receiveInboxPost } from "./inbox.ts";
+import { federationAdminRoutes } from "./admin-routes.tsx";
 import { toActorObject, toOrderedCollection, toOrderedCollectionPage } from "./objects.ts";
 import * as q from "./queries.ts";
 import { findVideo } from "../videos/queries.ts";
 import { listOutboxVideoIds } from "./video-queries.ts";
 import { createActivityFor, isFederatedPublicly } from "./videos.ts";
 import { toVideoObject } from "./video-objects.ts";
+import { findServableComment } from "./comment-queries.ts";
+import { localCommentDocument } from "./comments.ts";
 import { classifyVideoId } from "../videos/ids.ts";
 import { ACTIVITY_JSON, localActorUri, wantsActivityJson } from "./urls.ts";
 
@@ -128,6 +131,21 @@ async function videoObjectResponse(deps: AppDeps, request: Request, uuid: string
   return json(toVideoObject(video, deps.config), ACTIVITY_JSON);
 }
 
+/**
+ * /videos/watch/<uuid>/comments/<id>, a local comment's ActivityPub id (PeerTube's shape): its Note (or Tombstone)
+ * for ActivityPub clients, the comment on the watch page for browsers.
+ */
+async function commentObjectResponse(deps: AppDeps, request: Request, uuid: string, rawId: string): Promise<Response> {
+  const commentId = /^\d{1,15}$/.test(rawId) && /^[0-9a-f-]{36}$/i.test(uuid) ? await findServableComment(deps.sql, uuid, Number(rawId)) : null;
+  if (commentId === null) return problem(404, "no such comment");
+  if (!wantsActivityJson(request.headers.get("accept"))) {
+    const video = await findVideo(deps.sql, { uuid });
+    return video ? Response.redirect(`${deps.config.publicUrl}/w/${video.shortId}#comment-${commentId}`, 302) : problem(404, "no such comment");
+  }
+  const document = await localCommentDocument(deps, commentId);
+  return document ? json(document, ACTIVITY_JSON) : problem(404, "no such comment");
+}
+
 /** The follow form's fields: the remote actor's id, and a local path to go back to. */
 function followForm(body: unknown): { uri: string; next: string } {
   const fields = (body ?? {}) as Record<string, unknown>;
@@ -157,6 +175,7 @@ export function federationRoutes(context: ReturnType<typeof contextPlugin>, deps
       return row ? actorResponse(deps, row) : problem(404, "no such actor");
     })
     .use(context)
+    .use(federationAdminRoutes(context))
     .get("/.well-known/webfinger", async ({ query }) => {
       const resource = typeof query.resource === "string" ? query.resource : "";
       if (!resource) return problem(400, "resource is required, e.g. acct:name@host");
@@ -181,6 +200,7 @@ export function federationRoutes(context: ReturnType<typeof contextPlugin>, deps
       return json(toNodeInfoLinks(config.publicUrl, localActorUri(config.publicUrl, "application", actor.handle)), "application/json; charset=utf-8");
     })
     .get("/videos/watch/:uuid", ({ params, request }) => videoObjectResponse(deps, request, params.uuid))
+    .get("/videos/watch/:uuid/comments/:commentId", ({ params, request }) => commentObjectResponse(deps, request, params.uuid, params.commentId))
     .get("/nodeinfo/2.1.json", () => nodeInfoResponse(deps))
     .get("/nodeinfo/2.1", () => nodeInfoResponse(deps))
     .use(actorAreaRoutes(deps, "accounts"))

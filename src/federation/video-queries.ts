@@ -88,6 +88,7 @@ export async function remoteFollowerInboxes(sql: Sql, localActorIds: readonly nu
     FROM subscriptions s JOIN actors a ON a.id = s.subscriber_id
     WHERE s.channel_id = ANY(${sql.array([...localActorIds])}::bigint[]) AND s.state = 'accepted'
       AND a.domain IS NOT NULL AND a.inbox_url IS NOT NULL
+      AND NOT EXISTS (SELECT 1 FROM federation_blocks fb WHERE fb.domain = a.domain OR fb.actor_id = a.id)
     ORDER BY 1`;
   return rows.map((r) => r.inbox);
 }

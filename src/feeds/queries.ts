@@ -1,4 +1,5 @@
 /** All SQL of feeds: the newest public videos of the instance, a channel or an account. */
+import { notBlockedSql } from "../federation/block-queries.ts";
 import type { Db as Sql } from "../db/client.ts";
 import { listingFilter } from "../videos/listing.ts";
 import { notOffAirSql } from "../live/queries.ts";
@@ -43,7 +44,7 @@ export async function listFeedVideos(sql: Sql, filter: FeedVideoFilter): Promise
     FROM videos v
     JOIN channels c ON c.id = v.channel_id
     JOIN actors ca ON ca.id = c.actor_id
-    WHERE v.privacy = 1 AND v.state = 'published' ${notOffAirSql(sql)} ${channel} ${owner} ${live} ${listingFilter(sql, null)}
+    WHERE v.privacy = 1 AND v.state = 'published' ${notOffAirSql(sql)} ${notBlockedSql(sql)} ${channel} ${owner} ${live} ${listingFilter(sql, null)}
     ORDER BY coalesce(v.published_at, v.created_at) DESC, v.id DESC
     LIMIT ${filter.limit}`;
 }

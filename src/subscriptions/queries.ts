@@ -1,4 +1,5 @@
 /** All SQL of subscriptions: a person's actor following a channel's actor. */
+import { notBlockedSql } from "../federation/block-queries.ts";
 import type { Db as Sql } from "../db/client.ts";
 import type { ChannelRow } from "../channels/queries.ts";
 import { listingFilter, type ListingPreferences } from "../videos/listing.ts";
@@ -82,7 +83,7 @@ export async function listSubscriptionVideos(
   options: { start: number; count: number; sort?: "-publishedAt" | "publishedAt" | "-views" },
 ): Promise<{ total: number; data: VideoListRow[] }> {
   const followed = sql`JOIN subscriptions s ON s.channel_id = c.actor_id AND s.subscriber_id = ${subscriberActorId}`;
-  const where = sql`WHERE v.privacy = 1 AND v.state = 'published' ${notOffAirSql(sql)} ${listingFilter(sql, prefs)}`;
+  const where = sql`WHERE v.privacy = 1 AND v.state = 'published' ${notOffAirSql(sql)} ${notBlockedSql(sql)} ${listingFilter(sql, prefs)}`;
   const order = publicVideoOrder(sql, options.sort);
   const [data, [count]] = await Promise.all([
     sql<VideoListRow[]>`${videoSelect(sql)} ${followed} ${where} ORDER BY ${order} LIMIT ${options.count} OFFSET ${options.start}`,

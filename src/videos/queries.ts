@@ -1,4 +1,5 @@
 /** All SQL of videos and resumable upload sessions. */
+import { notBlockedSql } from "../federation/block-queries.ts";
 import type { Db as Sql } from "../db/client.ts";
 import { notOffAirSql } from "../live/queries.ts";
 
@@ -136,7 +137,7 @@ export async function listPublicVideos(
   options: { start: number; count: number; channelId?: number; sort?: "-publishedAt" | "publishedAt" | "-views" },
 ): Promise<{ total: number; data: VideoListRow[] }> {
   // Lives off air stay reachable by their link but are not listed.
-  const channel = sql`${options.channelId ? sql`AND v.channel_id = ${options.channelId}` : sql``} ${notOffAirSql(sql)}`;
+  const channel = sql`${options.channelId ? sql`AND v.channel_id = ${options.channelId}` : sql``} ${notOffAirSql(sql)} ${notBlockedSql(sql)}`;
   const order = publicVideoOrder(sql, options.sort);
   const [data, [count]] = await Promise.all([
     sql<VideoListRow[]>`${videoSelect(sql)} WHERE v.privacy = 1 AND v.state = 'published' ${channel}

@@ -1,4 +1,5 @@
 /** Who may see, edit and delete a video; deleting removes rows and every file. */
+import { isVideoBlocked } from "../federation/block-queries.ts";
 import { rm } from "node:fs/promises";
 import type { UserRow } from "../accounts/queries.ts";
 import { HttpError, badRequest, forbidden, notFound } from "../http/errors.ts";
@@ -25,6 +26,8 @@ export async function findVisibleVideo(deps: Pick<VideosDeps, "sql">, rawId: str
   if (!video) return null;
   if (canManage(video, user)) return video;
   if (video.privacy === 3 || video.state !== "published") return null;
+  // A remote video from a blocked server or account is hidden everywhere, its page included.
+  if (video.apId !== null && (await isVideoBlocked(deps.sql, video.id))) return null;
   return video;
 }
 

@@ -18,10 +18,15 @@ export interface Instance {
   readonly config: Config;
   readonly db: TestDatabase;
   readonly queues: Queues;
+  /** Stops the server only (database, data and Redis stay), as a crash or a restart would. */
+  down(): Promise<void>;
+  /** Starts the server again on the same port. */
+  up(): Promise<void>;
   stop(): Promise<void>;
 }
 
-export async function startInstance(name: string): Promise<Instance> {
+/** `env` adds or overrides configuration (e.g. quicker host pauses). */
+export async function startInstance(name: string, env: Record<string, string> = {}): Promise<Instance> {
   const db = await createTestDatabase({ migrated: false });
   const dataDir = await mkdtemp(join(tmpdir(), `tubelet-fed-${name}-`));
   const port = await freePort();
@@ -36,8 +41,9 @@ export async function startInstance(name: string): Promise<Instance> {
     TUBELET_FEDERATION_ALLOW_PRIVATE: "true",
     TUBELET_FEDERATION_DELIVERY_BACKOFF_MS: "200",
     ...(process.env.REDIS_URL ? { REDIS_URL: process.env.REDIS_URL } : {}),
+    ...env,
   });
-  let running: Running;
+  let running: Running | null;
   try {
     running = await startServer(config);
   } catch (error) {
@@ -46,13 +52,20 @@ export async function startInstance(name: string): Promise<Instance> {
   }
   const queues = createQueues(config.redisUrl, config.redisPrefix);
   return {
-    url: running.url,
+    url: `http://127.0.0.1:${port}`,
     config,
     db,
     queues,
+    async down() {
+      await running?.stop();
+      running = null;
+    },
+    async up() {
+      running ??= await startServer(config);
+    },
     async stop() {
       await queues.close();
-      await running.stop();
+      await running?.stop();
       const redis = createRedis(config.redisUrl);
       const keys = await redis.keys(`${config.redisPrefix}*`);
       if (keys.length) await redis.del(...keys);

@@ -1,0 +1,88 @@
+/**
+ * Inbound comments: a public Note answering one of the videos or comments kept here is stored as a comment, by
+ * its author (a remote actor, cached); Update changes its text, Delete removes it as local deletes do (the row
+ * stays so that replies keep their place).
+ *
+ * Who may speak: a Note is taken only from its own author (attributedTo is the sender), its edits only from that
+ * author, and its Delete only from its origin (the author, or a moderator of the author's server).
+ */
+import type { InboxContext, InboxHandler } from "./inbox-handlers.ts";
+import * as cq from "./comment-queries.ts";
+import { InvalidObjectError } from "./objects.ts";
+import { parseLocalCommentUri, parseLocalVideoUri, parseNoteObject, type ParsedNote } from "./note-objects.ts";
+
+const NOTHING = [] as const;
+
+/** Whether an activity's embedded object is a Note (the handlers for Create, Update and Delete dispatch on it). */
+export function carriesNote(object: unknown): boolean {
+  return typeof object === "object" && object !== null && (object as { type?: unknown }).type === "Note";
+}
+
+/** The embedded Note of the activity, read; null when it is not one we can keep or not by the sender. */
+function noteOf(ctx: InboxContext): ParsedNote | null {
+  try {
+    const note = parseNoteObject(ctx.activity.object, { allowHttp: ctx.allowHttp });
+    return note.authorUri === ctx.sender.uri ? note : null;
+  } catch (error) {
+    if (error instanceof InvalidObjectError) return null;
+    throw error;
+  }
+}
+
+/** Where a new comment goes: its video and, for a reply, the comment it answers and that comment's thread. */
+interface Placement {
+  readonly video: cq.CommentableVideo;
+  readonly parentId: number | null;
+  readonly threadId: number | null;
+}
+
+/** The video or comment `inReplyTo` names, when it is kept here, public and open to comments. */
+async function placementOf(ctx: InboxContext, inReplyTo: string): Promise<Placement | null> {
+  const localVideo = parseLocalVideoUri(ctx.publicUrl, inReplyTo);
+  if (localVideo) {
+    const video = await cq.findLocalCommentableVideo(ctx.sql, localVideo);
+    return video ? { video, parentId: null, threadId: null } : null;
+  }
+  const remoteVideo = await cq.findRemoteCommentableVideo(ctx.sql, inReplyTo);
+  if (remoteVideo) return { video: remoteVideo, parentId: null, threadId: null };
+  const local = parseLocalCommentUri(ctx.publicUrl, inReplyTo);
+  const parent = local ? await cq.findCommentById(ctx.sql, local.commentId) : await cq.findCommentByApId(ctx.sql, inReplyTo);
+  if (!parent || parent.deleted || (local && parent.apId !== null)) return null;
+  const video = await cq.findCommentableVideoById(ctx.sql, parent.videoId);
+  if (!video || (local && video.uuid !== local.videoUuid)) return null;
+  return { video, parentId: parent.id, threadId: parent.threadId ?? parent.id };
+}
+
+/** Create of a Note: a comment on a video kept here, or a reply to a comment kept here. Anything else is ignored. */
+export const onCreateNote: InboxHandler = async (ctx) => {
+  const note = noteOf(ctx);
+  if (!note) return NOTHING;
+  const placement = await placementOf(ctx, note.inReplyTo);
+  if (!placement || !placement.video.commentsEnabled) return NOTHING;
+  await cq.insertRemoteComment(ctx.sql, {
+    apId: note.id,
+    videoId: placement.video.id,
+    actorId: ctx.sender.id,
+    parentId: placement.parentId,
+    threadId: placement.threadId,
+    text: note.text,
+    published: note.published,
+  });
+  return NOTHING;
+};
+
+/** Update of a Note: its author edits a comment kept here. */
+export const onUpdateNote: InboxHandler = async (ctx) => {
+  const note = noteOf(ctx);
+  if (note) await cq.updateRemoteCommentText(ctx.sql, note.id, ctx.sender.id, note.text);
+  return NOTHING;
+};
+
+/** Delete of a Note kept here: only from the comment's origin; from anywhere else it changes nothing. */
+export async function deleteNoteIfKept(ctx: InboxContext): Promise<boolean> {
+  const id = ctx.activity.objectId;
+  const stored = id ? await cq.findCommentByApId(ctx.sql, id) : null;
+  if (!stored || !stored.apId) return false;
+  if (new URL(stored.apId).origin === new URL(ctx.sender.uri).origin) await cq.markRemoteCommentDeleted(ctx.sql, stored.apId);
+  return true;
+}

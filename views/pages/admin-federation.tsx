@@ -1,0 +1,76 @@
+/** Administration: the federation blocklist (servers and remote accounts this instance refuses to talk to). */
+import type { PageContext } from "../context.ts";
+import { Layout } from "../layout.tsx";
+import { Alert, Csrf } from "../components/form.tsx";
+
+export interface BlockView {
+  readonly id: number;
+  /** The server's host, or the account as name@host. */
+  readonly label: string;
+  readonly kind: "domain" | "account";
+  readonly createdAt: Date;
+}
+
+export function AdminFederationPage({ page, blocks, notice, error }: { page: PageContext; blocks: readonly BlockView[]; notice?: string; error?: string }) {
+  const t = page.t;
+  return (
+    <Layout page={page} title={t("admin.federation.title")}>
+      <h1 safe>{t("admin.federation.heading")}</h1>
+      <p class="muted" safe>
+        {t("admin.federation.explain")}
+      </p>
+      <Alert message={notice} kind="info" />
+      <Alert message={error} />
+      <form method="post" action="/admin/federation/blocks" class="stack">
+        <Csrf token={page.csrfToken} />
+        <label for="block-target" safe>
+          {t("admin.federation.target")}
+        </label>
+        <input id="block-target" name="target" required maxlength="300" placeholder="spam.example, @name@spam.example" />
+        <button type="submit" class="button" safe>
+          {t("admin.federation.block")}
+        </button>
+      </form>
+      {blocks.length === 0 ? (
+        <p class="muted" safe>
+          {t("admin.federation.none")}
+        </p>
+      ) : (
+        <table class="table">
+          <thead>
+            <tr>
+              <th scope="col" safe>
+                {t("admin.federation.blocked")}
+              </th>
+              <th scope="col" safe>
+                {t("admin.federation.since")}
+              </th>
+              <th scope="col"></th>
+            </tr>
+          </thead>
+          <tbody>
+            {blocks.map((b) => (
+              <tr>
+                <td>
+                  <span safe>{b.label}</span>{" "}
+                  <span class="muted" safe>
+                    {t(b.kind === "domain" ? "admin.federation.kindDomain" : "admin.federation.kindAccount")}
+                  </span>
+                </td>
+                <td safe>{b.createdAt.toISOString().slice(0, 16).replace("T", " ")}</td>
+                <td>
+                  <form method="post" action={`/admin/federation/blocks/${b.id}/delete`} class="inline">
+                    <Csrf token={page.csrfToken} />
+                    <button type="submit" class="button" safe>
+                      {t("admin.federation.unblock")}
+                    </button>
+                  </form>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </Layout>
+  );
+}
