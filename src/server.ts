@@ -46,25 +46,31 @@ import { fetcherFor, instanceActor } from "./federation/actors.ts";
 import { createInboxHandler } from "./federation/inbox.ts";
 import { createDeliveryHandler } from "./federation/delivery.ts";
 
-// Alpine evaluates x- attributes with new Function, hence 'unsafe-eval'; no inline scripts are allowed.
-const CONTENT_POLICY =
-  "default-src 'self'; script-src 'self' 'unsafe-eval'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; " +
-  "media-src 'self' blob:; connect-src 'self'; worker-src 'self' blob:; font-src 'self' data:; base-uri 'self'; form-action 'self'";
+/**
+ * The Content-Security-Policy of every page. Alpine evaluates x- attributes with new Function, hence 'unsafe-eval';
+ * no inline scripts are allowed. Players fetch playlists, segments and hash maps from other origins (a followed
+ * instance's videos play from its origin, mirrors serve copies) and announce to trackers on other hosts, and cards
+ * show remote thumbnails: so images, media and connections may go to any https/wss origin (plain http/ws too where
+ * federation may reach private addresses, i.e. tests and LANs). Scripts, styles, fonts and frames stay our own.
+ */
+export function contentPolicy(config: Config): string {
+  const remote = config.federation.allowPrivate ? "https: http:" : "https:";
+  const sockets = config.federation.allowPrivate ? "wss: ws:" : "wss:";
+  return (
+    `default-src 'self'; script-src 'self' 'unsafe-eval'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob: ${remote}; ` +
+    `media-src 'self' blob: ${remote}; connect-src 'self' ${remote} ${sockets}; worker-src 'self' blob:; font-src 'self' data:; ` +
+    "base-uri 'self'; form-action 'self'"
+  );
+}
 
-const SECURITY_HEADERS = {
-  "content-security-policy": `${CONTENT_POLICY}; frame-ancestors 'none'`,
-  "x-content-type-options": "nosniff",
-  "referrer-policy": "strict-origin-when-cross-origin",
-  "x-frame-options": "DENY",
-};
+/** Headers of every response; the embed page is the one page other sites may put in a frame. */
+function securityHeaders(config: Config, embed: boolean): Record<string, string> {
+  const common = { "x-content-type-options": "nosniff", "referrer-policy": "strict-origin-when-cross-origin" };
+  if (embed) return { "content-security-policy": `${contentPolicy(config)}; frame-ancestors *`, ...common };
+  return { "content-security-policy": `${contentPolicy(config)}; frame-ancestors 'none'`, ...common, "x-frame-options": "DENY" };
+}
 
-/** The embed page is the one page other sites may put in a frame. */
 const EMBED_PREFIX = "/videos/embed/";
-const EMBED_SECURITY_HEADERS = {
-  "content-security-policy": `${CONTENT_POLICY}; frame-ancestors *`,
-  "x-content-type-options": "nosniff",
-  "referrer-policy": "strict-origin-when-cross-origin",
-};
 
 /** The shared inbox and every actor's inbox. */
 const INBOX_PATH = /^\/(?:(?:accounts|video-channels)\/[^/]+\/)?inbox$/;
@@ -81,6 +87,8 @@ export function bodyLimitFor(pathname: string, config: Config): number {
 
 /** Refuses oversized bodies from their declared length, before any byte is read. */
 function bodyLimit(config: Config) {
+  const pageHeaders = securityHeaders(config, false);
+  const embedHeaders = securityHeaders(config, true);
   return new Elysia({ name: "body-limit" }).onRequest(({ request, set }) => {
     const length = Number(request.headers.get("content-length") ?? 0);
     const pathname = new URL(request.url).pathname;
@@ -92,7 +100,7 @@ function bodyLimit(config: Config) {
     if (length > limit) {
       throw new HttpError(413, `The request body is ${length} bytes; the limit here is ${limit} bytes.`);
     }
-    Object.assign(set.headers, pathname.startsWith(EMBED_PREFIX) ? EMBED_SECURITY_HEADERS : SECURITY_HEADERS);
+    Object.assign(set.headers, pathname.startsWith(EMBED_PREFIX) ? embedHeaders : pageHeaders);
   });
 }
 

@@ -1,6 +1,7 @@
 /** Lives for tests: an app with two users (and an admin) logged in, lives made through the service, SSE reading. */
 import { expect } from "bun:test";
 import { createTestApp, type TestApp, type TestClient } from "./app.ts";
+import { readEvents, type EventReader } from "./sse.ts";
 import { defaultChannelId } from "./videos.ts";
 import { findUserById, type UserRow } from "../../src/accounts/queries.ts";
 import { beginLiveSession, endLeftoverLives, findLiveByVideoId, markLivePlayable, type BeginResult, type LiveRow } from "../../src/live/queries.ts";
@@ -77,40 +78,9 @@ export async function apiAs(client: TestClient, path: string, init: { method?: s
 }
 
 /** Reads a live's Server-Sent Events; `until` waits, with a deadline, for an event that passes a test. */
-export async function openLiveEvents(client: TestClient, shortId: string) {
+export async function openLiveEvents(client: TestClient, shortId: string): Promise<EventReader<Record<string, unknown>>> {
   const res = await client.fetch(`/w/${shortId}/live/events`);
   expect(res.status).toBe(200);
   expect(res.headers.get("content-type")).toStartWith("text/event-stream");
-  const reader = res.body!.getReader();
-  const decoder = new TextDecoder();
-  let buffer = "";
-  let pending: ReturnType<typeof reader.read> | null = null;
-  const events: Record<string, unknown>[] = [];
-  return {
-    events,
-    async until(check: (e: Record<string, unknown>) => boolean, ms = 5000): Promise<Record<string, unknown>> {
-      const deadline = Date.now() + ms;
-      for (;;) {
-        const found = events.find(check);
-        if (found) return found;
-        const left = deadline - Date.now();
-        if (left <= 0) throw new Error(`no matching live event within ${ms} ms; got ${JSON.stringify(events)}`);
-        pending ??= reader.read();
-        const timer = new Promise<"timeout">((resolve) => setTimeout(resolve, left, "timeout"));
-        const result = await Promise.race([pending, timer]);
-        if (result === "timeout") continue;
-        pending = null;
-        if (result.done) throw new Error("the stream ended");
-        buffer += decoder.decode(result.value, { stream: true });
-        let end: number;
-        while ((end = buffer.indexOf("\n\n")) >= 0) {
-          const block = buffer.slice(0, end);
-          buffer = buffer.slice(end + 2);
-          const data = /^event: live\ndata: (.*)$/m.exec(block)?.[1];
-          if (data) events.push(JSON.parse(data));
-        }
-      }
-    },
-    close: () => reader.cancel(),
-  };
+  return readEvents<Record<string, unknown>>(res.body!, "live");
 }

@@ -14,7 +14,7 @@ import { registerUser } from "../../src/accounts/service.ts";
 import { findUserById, type UserRow } from "../../src/accounts/queries.ts";
 import { createLive } from "../../src/live/service.ts";
 import { findLiveByVideoId } from "../../src/live/queries.ts";
-import { runTestcard } from "../../src/live/testcard.ts";
+import { runTestcard, testcardArgs } from "../../src/live/testcard.ts";
 import { createLayout } from "../../src/storage/layout.ts";
 import { createTestDatabase, uniqueName, type TestDatabase } from "../helpers/db.ts";
 import { defaultChannelId } from "../helpers/videos.ts";
@@ -131,6 +131,23 @@ describe("a running server", () => {
     expect(replay!.duration).toBeLessThan(9);
     // The live's segments went into the replay; nothing of the session is left behind.
     expect(await readdir(dir).catch(() => "gone")).toBe("gone");
+  });
+
+  test("a publisher killed mid-stream: the live ends within seconds and its replay is published", async () => {
+    const { video } = await newLive({ saveReplay: true, latencyMode: 3 });
+    const key = (await liveState(video.id)).streamKey;
+    const publisher = Bun.spawn(["ffmpeg", ...testcardArgs({ url: rtmpUrl(), key, ...CARD })], { stdin: "ignore", stdout: "ignore", stderr: "ignore" });
+    await waitForSegments(video.id, video.uuid, 3);
+    publisher.kill("SIGKILL"); // no FCUnpublish, no clean FLV end: the socket just drops
+    await publisher.exited;
+    const killedAt = Date.now();
+    await waitFor("the live to end after its publisher died", async () => (await liveState(video.id)).state === "ended", { timeoutMs: 10_000, intervalMs: 100 });
+    expect(Date.now() - killedAt).toBeLessThan(5000);
+    const replayId = await waitFor("the replay video", async () => (await liveState(video.id)).replayVideoId, { timeoutMs: 20_000 });
+    await waitFor("the replay to be published", async () => {
+      const [row] = await db.sql<{ state: string }[]>`SELECT state FROM videos WHERE id = ${replayId}`;
+      return row?.state === "published";
+    }, { timeoutMs: 60_000, intervalMs: 500 });
   });
 
   test("a wrong key, and a second publisher on a key already live, are refused before any media", async () => {

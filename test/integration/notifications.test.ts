@@ -8,6 +8,7 @@ import { defaultChannelId, seedVideo } from "../helpers/videos.ts";
 import { notifyCommentPosted, notifyTranscodeFailed, notifyVideoPublished } from "../../src/notifications/service.ts";
 import { createTranscodeHandler } from "../../src/videos/transcode-job.ts";
 import { createUnreadStreams } from "../../src/notifications/live.ts";
+import { readEvents } from "../helpers/sse.ts";
 
 interface Person {
   id: number;
@@ -276,38 +277,8 @@ async function openEvents(p: Person) {
   const res = await p.client.fetch("/my/notifications/events");
   expect(res.status).toBe(200);
   expect(res.headers.get("content-type")).toStartWith("text/event-stream");
-  const reader = res.body!.getReader();
-  const decoder = new TextDecoder();
-  let buffer = "";
-  let pending: ReturnType<typeof reader.read> | null = null;
-  const events: { count: number; label: string }[] = [];
-  return {
-    events,
-    async until(check: (count: number) => boolean, ms = 5000): Promise<{ count: number; label: string }> {
-      const deadline = Date.now() + ms;
-      for (;;) {
-        const found = events.find((e) => check(e.count));
-        if (found) return found;
-        const left = deadline - Date.now();
-        if (left <= 0) throw new Error(`no matching unread count within ${ms} ms; got ${JSON.stringify(events)}`);
-        pending ??= reader.read();
-        const timer = new Promise<"timeout">((resolve) => setTimeout(resolve, left, "timeout"));
-        const result = await Promise.race([pending, timer]);
-        if (result === "timeout") continue;
-        pending = null;
-        if (result.done) throw new Error("the stream ended");
-        buffer += decoder.decode(result.value, { stream: true });
-        let end: number;
-        while ((end = buffer.indexOf("\n\n")) >= 0) {
-          const block = buffer.slice(0, end);
-          buffer = buffer.slice(end + 2);
-          const data = /^event: unread\ndata: (.*)$/m.exec(block)?.[1];
-          if (data) events.push(JSON.parse(data));
-        }
-      }
-    },
-    close: () => reader.cancel(),
-  };
+  const reader = readEvents<{ count: number; label: string }>(res.body!, "unread");
+  return { events: reader.events, until: (check: (count: number) => boolean, ms?: number) => reader.until((e) => check(e.count), ms), close: reader.close };
 }
 
 describe("live unread count", () => {
