@@ -73,7 +73,11 @@ export interface AnnounceLimits {
 export interface AnnounceWindow {
   startedAt: number;
   readonly perIp: Map<string, number>;
-  readonly perSwarm: Map<string, number>;
+  /**
+   * Address, then swarm. Nested rather than keyed by "address swarm": a joined key is a new string on every
+   * announce, hashed afresh, where these lookups reuse the strings the socket and its memo already hold.
+   */
+  readonly perSwarm: Map<string, Map<string, number>>;
 }
 
 export function newAnnounceWindow(now: number): AnnounceWindow {
@@ -102,8 +106,9 @@ export function countAnnounceFromIp(window: AnnounceWindow, limits: AnnounceLimi
 /** Counts an announce from `ip` for a swarm this instance knows against the per-swarm budget. */
 export function countAnnounceToSwarm(window: AnnounceWindow, limits: AnnounceLimits, ip: string, infoHash: string, now: number): boolean {
   roll(window, limits, now);
-  const key = `${ip} ${infoHash}`;
-  const n = (window.perSwarm.get(key) ?? 0) + 1;
-  window.perSwarm.set(key, n);
+  let swarms = window.perSwarm.get(ip);
+  if (!swarms) window.perSwarm.set(ip, (swarms = new Map()));
+  const n = (swarms.get(infoHash) ?? 0) + 1;
+  swarms.set(infoHash, n);
   return n <= limits.perSwarm;
 }

@@ -19,7 +19,7 @@ import type { Sql } from "../db/client.ts";
 import type { Config } from "../config.ts";
 import type { Layout } from "../storage/layout.ts";
 import { createKnownSwarms, type KnownSwarms } from "./known-swarms.ts";
-import { TubeletTrackerServer } from "./tracker-server.ts";
+import { TubeletTrackerServer, type IdMemo } from "./tracker-server.ts";
 import {
   addressKey,
   admitConnection,
@@ -71,6 +71,8 @@ export class TrackerSocket {
   onCloseBound: unknown = null;
   /** [infoHash, peerId] announced under a peer id other than `peerId`, to take out of their swarms on close. */
   extraPeers: [string, string][] | null = null;
+  /** The ids this socket announces under, converted once (tracker-server.ts); created by its first message. */
+  idMemo: IdMemo | null = null;
   private messageListener: ((data: string) => void) | null = null;
   private closeListener: (() => void) | null = null;
 
@@ -193,8 +195,8 @@ export function createTracker(deps: TrackerDeps): Tracker {
   }
 
   /** Counts an announce for a known swarm and accepts it unless a limit says no. */
-  function admitKnown(infoHash: string, params: TrackerParams, socket: TrackerSocket, cb: (err?: Error | null) => void): void {
-    if (params.answer === undefined && !countAnnounceToSwarm(announces, announceLimits, socket.limitKey, infoHash, now())) {
+  function admitKnown(infoHash: string, params: TrackerParams, socket: TrackerSocket, at: number, cb: (err?: Error | null) => void): void {
+    if (params.answer === undefined && !countAnnounceToSwarm(announces, announceLimits, socket.limitKey, infoHash, at)) {
       return cb(new Error("too many announces for this swarm from your address; try again later"));
     }
     if (!socket.rememberPeer(infoHash, params.peer_id)) return cb(new Error("too many peer ids on one connection"));
@@ -212,16 +214,17 @@ export function createTracker(deps: TrackerDeps): Tracker {
       const socket = params.socket as TrackerSocket;
       const problem = malformedAnnounce(params);
       if (problem) return cb(new Error(problem));
-      if (params.answer === undefined && !countAnnounceFromIp(announces, announceLimits, socket.limitKey, now())) {
+      const at = now();
+      if (params.answer === undefined && !countAnnounceFromIp(announces, announceLimits, socket.limitKey, at)) {
         return cb(new Error("too many announces from your address; try again later"));
       }
       const known = swarms.lookup(infoHash);
-      if (known === true) return admitKnown(infoHash, params, socket, cb);
+      if (known === true) return admitKnown(infoHash, params, socket, at, cb);
       if (known === false) return cb(new Error("unknown swarm: this instance serves no such video"));
       void known.then((isKnown) => {
         // A socket closed meanwhile gets no answer; accepting it would add a dead peer to the swarm.
         if (socket.destroyed) return;
-        guarded(() => (isKnown ? admitKnown(infoHash, params, socket, cb) : cb(new Error("unknown swarm: this instance serves no such video"))));
+        guarded(() => (isKnown ? admitKnown(infoHash, params, socket, now(), cb) : cb(new Error("unknown swarm: this instance serves no such video"))));
       });
     },
   });
@@ -252,8 +255,12 @@ export function createTracker(deps: TrackerDeps): Tracker {
       server.onWebSocketConnection(socket);
     },
     message(ws, message) {
-      const socket = ws.data;
-      guarded(() => socket.receive(typeof message === "string" ? message : message.toString("utf8")));
+      // guarded(), written out: this runs for every message, and its closure was an allocation per message.
+      try {
+        ws.data.receive(typeof message === "string" ? message : message.toString("utf8"));
+      } catch {
+        requestErrors++;
+      }
     },
     close(ws) {
       const socket = ws.data;
