@@ -4,13 +4,20 @@ import { ConfigError } from "../config.ts";
 
 export type { Sql };
 
+/**
+ * How long a new pooled connection may take. A refused or wrong address fails at once whatever this is; a server
+ * busy creating or dropping databases, or checkpointing, can take several seconds to start a backend, and every
+ * new connection of a pool (not only the first) is held to this.
+ */
+const CONNECT_TIMEOUT_SECONDS = 15;
+
 /** Opens a pool; rows come back with camelCase keys. */
-export function createSql(databaseUrl: string, options: { max?: number } = {}): Sql {
+export function createSql(databaseUrl: string, options: { max?: number; connectTimeoutSeconds?: number } = {}): Sql {
   return postgres(databaseUrl, {
     max: options.max ?? 10,
     transform: postgres.camel,
     onnotice: () => {},
-    connect_timeout: 5,
+    connect_timeout: options.connectTimeoutSeconds ?? CONNECT_TIMEOUT_SECONDS,
   });
 }
 

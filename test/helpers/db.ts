@@ -25,7 +25,8 @@ export async function createTestDatabase({ migrated = true } = {}): Promise<Test
   await admin.end();
   const url = new URL(ADMIN_DATABASE_URL);
   url.pathname = `/${name}`;
-  const sql = createSql(url.href, { max: 5 });
+  // Test files create and drop databases one after another; the server can be slow to start a backend meanwhile.
+  const sql = createSql(url.href, { max: 5, connectTimeoutSeconds: 30 });
   if (migrated) await migrate(sql, MIGRATIONS);
   return {
     url: url.href,
