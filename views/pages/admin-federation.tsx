@@ -21,13 +21,15 @@ export function AdminFederationPage({ page, blocks, notice, error }: { page: Pag
       </p>
       <Alert message={notice} kind="info" />
       <Alert message={error} />
-      <form method="post" action="/admin/federation/blocks" class="stack">
+      <form method="post" action="/admin/federation/blocks" class="card form">
         <Csrf token={page.csrfToken} />
-        <label for="block-target" safe>
-          {t("admin.federation.target")}
-        </label>
-        <input id="block-target" name="target" required maxlength="300" placeholder="spam.example, @name@spam.example" />
-        <button type="submit" class="button" safe>
+        <div class="field">
+          <label for="block-target" safe>
+            {t("admin.federation.target")}
+          </label>
+          <input id="block-target" name="target" required maxlength="300" placeholder="spam.example, @name@spam.example" />
+        </div>
+        <button type="submit" class="button primary" safe>
           {t("admin.federation.block")}
         </button>
       </form>
