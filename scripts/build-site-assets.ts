@@ -23,6 +23,7 @@ export const STYLESHEET_PARTS = [
   "public/css/share.css",
   "public/css/settings.css",
   "public/css/live.css",
+  "public/css/admin.css",
 ] as const;
 
 /** Loaded before Alpine, which the feature scripts register components with on alpine:init. */

@@ -505,6 +505,9 @@ export const en = {
 
   // ---- admin ----
   "admin.title": "Administration",
+  "admin.nav.users": "Accounts",
+  "admin.nav.p2p": "Peer-to-peer",
+  "admin.nav.federation": "Federation",
   "admin.pending.heading": "Accounts waiting for approval",
   "admin.pending.none": "Nobody is waiting.",
   "admin.pending.username": "Username",

@@ -501,6 +501,9 @@ export const ja: Catalog = {
 
   // ---- admin ----
   "admin.title": "管理",
+  "admin.nav.users": "アカウント",
+  "admin.nav.p2p": "P2P",
+  "admin.nav.federation": "連合",
   "admin.pending.heading": "承認待ちのアカウント",
   "admin.pending.none": "承認待ちのアカウントはありません。",
   "admin.pending.username": "ユーザー名",

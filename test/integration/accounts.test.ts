@@ -108,6 +108,12 @@ describe("signup settings", () => {
       expect((await a.login(admin.username, admin.password)).status).toBe(303);
       const list = await a.page("/admin/users");
       expect(list.html).toContain("carol");
+      // The administration pages link to each other.
+      expect(list.html).toContain('<a href="/admin/users" aria-current="page">Accounts</a>');
+      for (const other of ["/admin/p2p", "/admin/federation"]) {
+        expect(list.html).toContain(`<a href="${other}">`);
+        expect((await a.page(other)).html).toContain(`<a href="${other}" aria-current="page">`);
+      }
       const id = /action="\/admin\/users\/(\d+)\/approve"/.exec(list.html)![1];
       expect((await a.submit(`/admin/users/${id}/approve`, {})).status).toBe(303);
       expect((await c.login("carol", "tea and biscuits")).status).toBe(303);

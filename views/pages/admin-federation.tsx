@@ -2,6 +2,7 @@
 import type { PageContext } from "../context.ts";
 import { Layout } from "../layout.tsx";
 import { Alert, Csrf } from "../components/form.tsx";
+import { AdminNav } from "../components/admin-nav.tsx";
 
 export interface BlockView {
   readonly id: number;
@@ -15,6 +16,7 @@ export function AdminFederationPage({ page, blocks, notice, error }: { page: Pag
   const t = page.t;
   return (
     <Layout page={page} title={t("admin.federation.title")}>
+      <AdminNav page={page} current="/admin/federation" />
       <h1 safe>{t("admin.federation.heading")}</h1>
       <p class="muted" safe>
         {t("admin.federation.explain")}

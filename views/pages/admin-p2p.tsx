@@ -2,6 +2,7 @@
 import type { PageContext } from "../context.ts";
 import { Layout } from "../layout.tsx";
 import { SLOT, aroundSlot } from "../format.ts";
+import { AdminNav } from "../components/admin-nav.tsx";
 
 export interface TrafficRow {
   readonly label: string;
@@ -58,6 +59,7 @@ export function AdminP2PPage({ page, total, days, videos }: { page: PageContext;
   const [before, after] = aroundSlot(t("admin.p2p.summary", { share: SLOT, p2p: mb(total.p2pBytes), total: mb(total.p2pBytes + total.httpBytes) }));
   return (
     <Layout page={page} title={t("admin.p2p.title")}>
+      <AdminNav page={page} current="/admin/p2p" />
       <h1 safe>{t("admin.p2p.heading")}</h1>
       <p>
         <span safe>{before}</span>

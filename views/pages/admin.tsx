@@ -2,6 +2,7 @@
 import type { PageContext } from "../context.ts";
 import { Layout } from "../layout.tsx";
 import { Alert, Csrf } from "../components/form.tsx";
+import { AdminNav } from "../components/admin-nav.tsx";
 
 export interface PendingUser {
   readonly id: number;
@@ -14,6 +15,7 @@ export function AdminUsersPage({ page, pending, notice }: { page: PageContext; p
   const t = page.t;
   return (
     <Layout page={page} title={t("admin.title")}>
+      <AdminNav page={page} current="/admin/users" />
       <h1 safe>{t("admin.pending.heading")}</h1>
       <Alert message={notice} kind="info" />
       {pending.length === 0 ? (
