@@ -81,6 +81,20 @@ function rssItem(item: FeedItem): Xml {
   );
 }
 
+/** What every RSS `<channel>` of ours starts with, plain or podcast. */
+function rssChannelHead(feed: Feed) {
+  return [
+    el("title", null, feed.title),
+    el("link", null, feed.link),
+    el("description", null, feed.description),
+    el("language", null, feed.language),
+    el("lastBuildDate", null, rfc822(feed.updated)),
+    el("generator", null, "Tubelet"),
+    el("atom:link", { href: feed.selfUrl, rel: "self", type: "application/rss+xml" }),
+    rssImage(feed),
+  ];
+}
+
 /** RSS 2.0 of the newest videos. */
 export function renderRss(feed: Feed): string {
   return xmlDocument(
@@ -90,14 +104,7 @@ export function renderRss(feed: Feed): string {
       el(
         "channel",
         null,
-        el("title", null, feed.title),
-        el("link", null, feed.link),
-        el("description", null, feed.description),
-        el("language", null, feed.language),
-        el("lastBuildDate", null, rfc822(feed.updated)),
-        el("generator", null, "Tubelet"),
-        el("atom:link", { href: feed.selfUrl, rel: "self", type: "application/rss+xml" }),
-        rssImage(feed),
+        rssChannelHead(feed),
         feed.items.map(rssItem),
       ),
     ),
@@ -170,14 +177,7 @@ export function renderPodcast(feed: Feed, options: { podcastGuid: string; explic
       el(
         "channel",
         null,
-        el("title", null, feed.title),
-        el("link", null, feed.link),
-        el("description", null, feed.description),
-        el("language", null, feed.language),
-        el("lastBuildDate", null, rfc822(feed.updated)),
-        el("generator", null, "Tubelet"),
-        el("atom:link", { href: feed.selfUrl, rel: "self", type: "application/rss+xml" }),
-        rssImage(feed),
+        rssChannelHead(feed),
         el("itunes:author", null, feed.authorName),
         el("itunes:summary", null, feed.description),
         feed.imageUrl ? el("itunes:image", { href: feed.imageUrl }) : null,
