@@ -1,4 +1,5 @@
 /** The app served in-process with `app.handle`, on a real database and Redis, plus a cookie-keeping client. */
+import { expect } from "bun:test";
 import { parseConfig, type Config } from "../../src/config.ts";
 import { createRedis } from "../../src/queue/redis.ts";
 import { loadAssets } from "../../src/http/assets.ts";
@@ -128,4 +129,25 @@ export class TestClient {
     await this.page("/login");
     return this.submit("/login", { login, password, next: "/" });
   }
+}
+
+/** The REST API as a client at one address: requests (with a bearer token when given) and the password grant. */
+export function apiClient(t: TestApp, ip: string) {
+  const api = (path: string, init: RequestInit & { token?: string } = {}) => {
+    const headers = new Headers(init.headers);
+    if (init.token) headers.set("authorization", `Bearer ${init.token}`);
+    headers.set("x-forwarded-for", ip);
+    return t.handle(new Request(ORIGIN + path, { ...init, headers }));
+  };
+  const apiToken = async (username: string, password: string): Promise<string> => {
+    const client = await (await api("/api/v1/oauth-clients/local")).json();
+    const res = await api("/api/v1/users/token", {
+      method: "POST",
+      body: new URLSearchParams({ client_id: client.client_id, client_secret: client.client_secret, grant_type: "password", username, password }),
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+    });
+    expect(res.status).toBe(200);
+    return (await res.json()).access_token;
+  };
+  return { api, apiToken };
 }

@@ -1,6 +1,6 @@
 /** The settings API in PeerTube's shapes: PUT /users/me, the avatar's pick and delete. */
 import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
-import { createTestApp, ORIGIN, type TestApp } from "../helpers/app.ts";
+import { apiClient, createTestApp, type TestApp } from "../helpers/app.ts";
 
 // Creating the database and hashing passwords (argon2id) on a busy 2-core machine can pass bun's 5 s default.
 setDefaultTimeout(20_000);
@@ -13,21 +13,11 @@ beforeAll(async () => {
 afterAll(() => t.close());
 
 function api(path: string, init: RequestInit & { token?: string } = {}) {
-  const headers = new Headers(init.headers);
-  if (init.token) headers.set("authorization", `Bearer ${init.token}`);
-  headers.set("x-forwarded-for", "203.0.113.61");
-  return t.handle(new Request(ORIGIN + path, { ...init, headers }));
+  return apiClient(t, "203.0.113.61").api(path, init);
 }
 
-async function apiToken(username: string, password: string): Promise<string> {
-  const client = await (await api("/api/v1/oauth-clients/local")).json();
-  const res = await api("/api/v1/users/token", {
-    method: "POST",
-    body: new URLSearchParams({ client_id: client.client_id, client_secret: client.client_secret, grant_type: "password", username, password }),
-    headers: { "content-type": "application/x-www-form-urlencoded" },
-  });
-  expect(res.status).toBe(200);
-  return (await res.json()).access_token;
+function apiToken(username: string, password: string): Promise<string> {
+  return apiClient(t, "203.0.113.61").apiToken(username, password);
 }
 
 async function userRow(id: number) {
