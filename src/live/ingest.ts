@@ -38,8 +38,6 @@ export interface EndedLive {
 
 export interface LiveIngest {
   readonly hooks: RtmpHooks;
-  /** Lives publishing to this process now. */
-  active(): number;
   /** Resolves when every session that is ending has ended (its replay started); for tests and shutdown. */
   settled(): Promise<void>;
 }
@@ -54,7 +52,6 @@ export function createLiveIngest(deps: LiveIngestDeps): LiveIngest {
   const { sql, config } = deps;
   const log = deps.log ?? ((line: string) => console.log(line));
   const running = new Set<Promise<void>>();
-  let active = 0;
 
   async function authorize(request: PublishRequest): Promise<AuthorizeResult> {
     if (!config.live.enabled) return { refuse: LIVES_OFF };
@@ -82,7 +79,6 @@ export function createLiveIngest(deps: LiveIngestDeps): LiveIngest {
     let limitTimer: ReturnType<typeof setTimeout> | null = null;
     let readyPoll: ReturnType<typeof setInterval> | null = null;
     let tooLong = false;
-    active++;
 
     // Pages switch to the player when told the live is playable: only once the master playlist exists and a first
     // segment is hashed, or players would ask for a playlist that is not there yet and give up.
@@ -103,7 +99,6 @@ export function createLiveIngest(deps: LiveIngestDeps): LiveIngest {
       await transcoder?.end().catch(() => transcoder?.kill());
       await watcher?.stop().catch(() => {});
       const state = await endLiveSession(sql, { liveId: live.liveId, session: live.session });
-      active--;
       log(`live: ${live.uuid} ended (${tooLong ? "longest live reached" : reason}), now ${state ?? "unchanged"}`);
       // Sessions of a permanent live each get a folder; only the one just ended may still be in use.
       await removeOtherSessions(deps.layout, live.uuid, live.session);
@@ -156,7 +151,6 @@ export function createLiveIngest(deps: LiveIngestDeps): LiveIngest {
 
   return {
     hooks: { authorize },
-    active: () => active,
     async settled() {
       while (running.size > 0) await Promise.all([...running]);
     },

@@ -4,7 +4,7 @@
  */
 import type { UploadDeps } from "../videos/upload.ts";
 import { startRtmpServer } from "./rtmp/server.ts";
-import { createLiveIngest, type LiveIngest } from "./ingest.ts";
+import { createLiveIngest } from "./ingest.ts";
 import { createReplaySaver } from "./replay.ts";
 import { endLeftoverLives } from "./service.ts";
 import { LIVE_SEGMENT_SECONDS } from "./transcode-args.ts";
@@ -12,7 +12,6 @@ import { LIVE_SEGMENT_SECONDS } from "./transcode-args.ts";
 export interface RunningLive {
   /** The RTMP port listened on (the chosen one when configured as 0); null when live streaming is off. */
   readonly rtmpPort: number | null;
-  readonly ingest: LiveIngest;
   /** Closes the listener (publishers are cut off, their lives end) and waits for the ends to finish. */
   stop(): Promise<void>;
 }
@@ -40,7 +39,6 @@ export async function startLive(deps: UploadDeps, options: { listen: boolean; lo
     : null;
   return {
     rtmpPort: rtmp?.port ?? null,
-    ingest,
     async stop() {
       await rtmp?.close();
       await ingest.settled();
