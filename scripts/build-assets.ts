@@ -1,6 +1,6 @@
 /**
  * Builds the browser bundles into public/build/ (gitignored), where src/http/assets.ts embeds them:
- *   player-http.js  video.js with VHS, for viewers without P2P (no WebRTC code at all)
+ *   player-http.js  video.js core + VHS + quality levels, for viewers without P2P (no WebRTC code at all)
  *   player-p2p.js   video.js core + hls.js + P2P Media Loader
  * and, run as a script, the site's stylesheet and scripts (scripts/build-site-assets.ts).
  * Skipped when every bundle is newer than every input, so start and test runs pay nothing when
@@ -36,6 +36,26 @@ async function oldestOutput(): Promise<number> {
   return Math.min(...times);
 }
 
+/**
+ * Both bundles use video.js's core build: the package root is the full build with VHS and its DASH parser
+ * inlined, and VHS imports `video.js` itself, so every import of it is pointed at the core. The HTTP bundle
+ * imports VHS on its own with the DASH parser replaced (public/player/dash-unsupported.ts).
+ */
+const trimVideoJs: import("bun").BunPlugin = {
+  name: "trim-video.js",
+  setup(build) {
+    build.onResolve({ filter: /^video\.js$/ }, () => ({ path: join(ROOT, "node_modules/video.js/core.es.js") }));
+    build.onResolve({ filter: /^mpd-parser$/ }, () => ({ path: join(ROOT, "public/player/dash-unsupported.ts") }));
+  },
+};
+
+/**
+ * V8's explicit compile hint (Chromium 136 and later): the players run most of their functions while the page
+ * loads, so compiling them all eagerly, on a background thread while the script streams in, takes that work off
+ * the main thread before the first frame. Other browsers read it as a comment.
+ */
+const COMPILE_HINT = "//# allFunctionsCalledOnLoad";
+
 /** Builds both bundles unless they are up to date; returns whether it built. */
 export async function buildAssets(options: { force?: boolean; quiet?: boolean } = {}): Promise<boolean> {
   const started = performance.now();
@@ -55,6 +75,8 @@ export async function buildAssets(options: { force?: boolean; quiet?: boolean } 
     // bittorrent-tracker's "browser" field wrongly and the player fails at run time.
     conditions: ["p2pml:core-as-bundle"],
     define: { "process.env.NODE_ENV": JSON.stringify("production") },
+    plugins: [trimVideoJs],
+    banner: COMPILE_HINT,
   });
   if (!result.success) {
     for (const log of result.logs) console.error(log);

@@ -3,7 +3,11 @@
  * It must never load WebRTC code, so it imports nothing from hls.js or P2P Media Loader. It still reports
  * the bytes it fetched, so the instance can compute which share of its traffic peers carried.
  */
-import videojsImport from "video.js";
+// The core build plus VHS and the quality-levels plugin: what the full package bundles, less its DASH parser
+// (see scripts/build-assets.ts). VHS and the plugin register themselves on import.
+import videojsImport from "video.js/core.es.js";
+import "@videojs/http-streaming";
+import "videojs-contrib-quality-levels";
 import { readPlayerConfig } from "./config.ts";
 import { addStatsOverlay, bufferAhead, startStatsReporter, type PlayerStats } from "./stats.ts";
 import { bindQualityMenu, bindViewBeacon, createPlayer, exposeForTests, startPlayerOnPage, statsUrl } from "./ui.ts";

@@ -89,6 +89,9 @@ export function WatchPage({ page, video, canManage, publicUrl, p2p = false, p2pN
   const head = (
     <>
       <link rel="stylesheet" href={page.assets.playerCss} />
+      {/* The master playlist is fetched while the player's script loads and runs; the player's own request for it
+          (an anonymous XHR, as this preload is) then takes it from the preload cache. */}
+      {ready && !live && !gated ? <link rel="preload" href={video.masterUrl} as="fetch" crossorigin="anonymous" /> : ""}
       <link rel="canonical" href={url} />
       <meta property="og:type" content="video.other" />
       <meta property="og:site_name" content={page.instanceName} />

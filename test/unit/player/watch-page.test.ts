@@ -36,3 +36,8 @@ test("defaults keep older callers working: a swarm per video, no trackers", () =
   expect(html).toContain('data-swarm-id="tubelet:u-1"');
   expect(html).toContain('data-trackers="[]"');
 });
+
+test("a playable video's master playlist is preloaded, as the player will request it; nothing is preloaded while it is processing", () => {
+  expect(render({})).toContain('<link rel="preload" href="/m.m3u8" as="fetch" crossorigin="anonymous"/>');
+  expect(render({ video: { ...video, state: "transcoding" } })).not.toContain('rel="preload"');
+});
