@@ -26,8 +26,10 @@ export function embedCode(o: { publicUrl: string; shortId: string; title: string
 }
 
 /**
- * The watch page's "Share" button and its panel (Alpine component `share` in public/js/share.js, which adds
- * the start time and copies). Without scripts the panel stays closed; the link is the page's own address anyway.
+ * The watch page's "Share" button and its panel (public/js/share.js adds the start time and copies). Plain
+ * script rather than Alpine, so the watch page loads no Alpine: its start-up would compete with the player for
+ * the main thread before the first frame. Without scripts the panel stays closed; the link is the page's own
+ * address anyway.
  */
 export function Share({ page, shortId, name, publicUrl }: ShareProps) {
   const t = page.t;
@@ -36,18 +38,17 @@ export function Share({ page, shortId, name, publicUrl }: ShareProps) {
   return (
     <div
       class="share"
-      x-data="share"
+      data-share
       data-url={url}
       data-embed-url={`${publicUrl}/videos/embed/${shortId}`}
       data-embed-code={code}
       data-copied={t("share.copied")}
       data-copy-failed={t("share.copyFailed")}
-      {...{ "x-on:keydown.escape": "close()", "x-on:click.outside": "close()" }}
     >
-      <button type="button" class="button" id="share-button" aria-controls="share-panel" aria-expanded="false" x-bind:aria-expanded="open" x-on:click="toggle()" safe>
+      <button type="button" class="button" id="share-button" aria-controls="share-panel" aria-expanded="false" data-share-toggle safe>
         {t("share.button")}
       </button>
-      <div class="share-panel" id="share-panel" role="group" aria-labelledby="share-heading" x-show="open" x-cloak>
+      <div class="share-panel" id="share-panel" role="group" aria-labelledby="share-heading" hidden>
         <h2 class="share-heading" id="share-heading" safe>
           {t("share.heading")}
         </h2>
@@ -55,24 +56,23 @@ export function Share({ page, shortId, name, publicUrl }: ShareProps) {
           {t("share.link")}
         </label>
         <div class="share-row">
-          <input id="share-link" type="text" readonly value={url} x-bind:value="link" x-on:focus="$el.select()" />
-          <button type="button" class="button" x-on:click="copy('share-link')" safe>
+          <input id="share-link" type="text" readonly value={url} />
+          <button type="button" class="button" data-share-copy="share-link" safe>
             {t("share.copy")}
           </button>
         </div>
         <label class="share-start">
-          <input type="checkbox" id="share-start" x-model="withStart" x-on:change="readTime()" />{" "}
-          <span safe>{t("share.startAt")}</span> <time x-text="startLabel"></time>
+          <input type="checkbox" id="share-start" /> <span safe>{t("share.startAt")}</span> <time id="share-clock">0:00</time>
         </label>
         <label class="share-label" for="share-embed" safe>
           {t("share.embed")}
         </label>
-        <textarea id="share-embed" readonly rows="3" x-bind:value="embed" x-on:focus="$el.select()" safe>
+        <textarea id="share-embed" readonly rows="3" safe>
           {code}
         </textarea>
         <div class="share-row share-row-end">
-          <span class="share-status muted" role="status" aria-live="polite" x-text="status"></span>
-          <button type="button" class="button" x-on:click="copy('share-embed')" safe>
+          <span class="share-status muted" id="share-status" role="status" aria-live="polite"></span>
+          <button type="button" class="button" data-share-copy="share-embed" safe>
             {t("share.copyEmbed")}
           </button>
         </div>
