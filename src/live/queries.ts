@@ -4,7 +4,7 @@
  * so watch pages in every process hear of it exactly when it is committed.
  */
 import type { Db, Sql } from "../db/client.ts";
-import type { Privacy } from "../videos/queries.ts";
+import type { Privacy, VideoRow } from "../videos/queries.ts";
 
 /** PostgreSQL LISTEN/NOTIFY channel of live state changes; the payload is the video id. */
 export const LIVE_CHANNEL = "tubelet_live";
@@ -67,20 +67,11 @@ const LIVE_SELECT = (sql: Db) => sql`
          (SELECT r.short_id FROM videos r WHERE r.id = l.replay_video_id) AS replay_short_id
   FROM lives l`;
 
-export interface NewLiveVideo {
-  uuid: string;
-  shortId: string;
-  channelId: number;
-  name: string;
-  description: string;
-  privacy: Privacy;
-  category: number | null;
-  language: string | null;
-  tags: string[];
-  commentsEnabled: boolean;
-  downloadEnabled: boolean;
-  sensitive: boolean;
-}
+/** What a new live's video row is made of: the fields an upload's row takes from its form. */
+export type NewLiveVideo = Pick<
+  VideoRow,
+  "uuid" | "shortId" | "channelId" | "name" | "description" | "privacy" | "category" | "language" | "tags" | "commentsEnabled" | "downloadEnabled" | "sensitive"
+>;
 
 /** The video row of a new live: published at once (its page must exist before the stream starts), no original. */
 export async function insertLiveVideo(sql: Db, v: NewLiveVideo): Promise<number> {
