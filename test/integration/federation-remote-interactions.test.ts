@@ -1,0 +1,101 @@
+/**
+ * What people on other instances do to a video reaches its origin. Three Tubelet instances on loopback: B and C
+ * follow a channel of A and hold copies of its video. Bob on B likes, dislikes and unrates the copy, and watches
+ * it: A's counters move (Like, Dislike, Undo, View sent to the origin).
+ */
+import { afterAll, beforeAll, expect, test } from "bun:test";
+import { registerUser } from "../../src/accounts/service.ts";
+import type { UserRow } from "../../src/accounts/queries.ts";
+import { fetcherFor, instanceActor } from "../../src/federation/actors.ts";
+import { followRemoteActor } from "../../src/federation/follows.ts";
+import { federateVideo } from "../../src/federation/videos.ts";
+import { loggedInClient, startInstance, waitForQueueIdle, type Instance } from "../helpers/federation.ts";
+import { waitFor } from "../helpers/processes.ts";
+import { defaultChannelId, seedVideo, type SeededVideo } from "../helpers/videos.ts";
+
+let a: Instance;
+let b: Instance;
+let c: Instance;
+let alice: UserRow;
+let video: SeededVideo;
+const PASSWORD = "Correct-Horse-42";
+
+const clientOf = (instance: Instance, username: string) => loggedInClient(instance, username, PASSWORD);
+
+/** The instance (its instance actor) follows alice's channel on A, and waits for the Accept. */
+async function followAlicesChannel(instance: Instance): Promise<void> {
+  const actor = await instanceActor(instance.db.sql, instance.config);
+  const deps = { sql: instance.db.sql, config: instance.config, queues: instance.queues, fetcher: fetcherFor(instance.config) };
+  const followId = await followRemoteActor(deps, actor.id, `${a.url}/video-channels/alice_channel`);
+  await waitFor(`${instance.url}'s follow to be accepted`, async () => {
+    const [row] = await instance.db.sql`SELECT state FROM subscriptions WHERE follow_activity_id = ${followId}`;
+    return row?.state === "accepted";
+  });
+}
+
+beforeAll(async () => {
+  // B reads viewers' addresses from X-Forwarded-For, so the test can be two viewers.
+  [a, b, c] = await Promise.all([startInstance("a"), startInstance("b", { TUBELET_TRUST_PROXY: "true" }), startInstance("c")]);
+  alice = await registerUser({ sql: a.db.sql, config: a.config }, { username: "alice", email: "alice@example.org", password: PASSWORD }, { bypassSignupMode: true });
+  await registerUser({ sql: b.db.sql, config: b.config }, { username: "bob", email: "bob@example.org", password: PASSWORD }, { bypassSignupMode: true });
+  await Promise.all([followAlicesChannel(b), followAlicesChannel(c)]);
+  video = await seedVideo(a.db.sql, { channelId: await defaultChannelId(a.db.sql, alice.id), name: "Pruning roses" });
+  await federateVideo({ sql: a.db.sql, config: a.config, queues: a.queues }, video.id, "create");
+  for (const instance of [b, c]) {
+    await waitFor(`the video to reach ${instance.url}`, async () => (await instance.db.sql`SELECT 1 FROM videos WHERE uuid = ${video.uuid}::uuid`).length > 0, { timeoutMs: 20_000 });
+  }
+}, 90_000);
+
+afterAll(async () => {
+  await Promise.all([a?.stop(), b?.stop(), c?.stop()]);
+}, 30_000);
+
+async function countersOnA() {
+  const [row] = await a.db.sql<{ likes: number; dislikes: number; views: number }[]>`
+    SELECT likes::int, dislikes::int, views::int FROM videos WHERE id = ${video.id}`;
+  return row!;
+}
+
+async function waitForCountersOnA(what: string, expected: Partial<{ likes: number; dislikes: number; views: number }>) {
+  await waitFor(what, async () => {
+    const now = await countersOnA();
+    return Object.entries(expected).every(([key, value]) => now[key as keyof typeof now] === value);
+  }, { timeoutMs: 20_000 }).catch(async (error) => {
+    throw new Error(`${(error as Error).message}; A has ${JSON.stringify(await countersOnA())}`);
+  });
+}
+
+test("bob's like, dislike and removal on B move the counters of the video on A, as his own rating", async () => {
+  const bob = await clientOf(b, "bob");
+  const rate = async (rating: string) => expect((await bob.submit(`/w/${video.shortId}/rate`, { rating })).status).toBe(303);
+
+  await rate("like");
+  await waitForCountersOnA("bob's Like to reach A", { likes: 1, dislikes: 0 });
+  const [rater] = await a.db.sql<{ uri: string; rating: string }[]>`
+    SELECT ac.uri, r.rating FROM video_rates r JOIN actors ac ON ac.id = r.actor_id WHERE r.video_id = ${video.id}`;
+  expect(rater).toEqual({ uri: `${b.url}/accounts/bob`, rating: "like" });
+
+  await rate("dislike");
+  await waitForCountersOnA("bob's Dislike to replace his like on A", { likes: 0, dislikes: 1 });
+  await rate("none");
+  await waitForCountersOnA("bob's Undo to reach A", { likes: 0, dislikes: 0 });
+  // Liking again after an undo is a new activity, not a repeat A has already applied.
+  await rate("like");
+  await waitForCountersOnA("bob's second Like to reach A", { likes: 1, dislikes: 0 });
+  // B's copy keeps bob's rating too.
+  const [copy] = await b.db.sql<{ likes: number }[]>`SELECT likes::int FROM videos WHERE uuid = ${video.uuid}::uuid`;
+  expect(copy!.likes).toBe(1);
+}, 60_000);
+
+test("a view of the copy on B is a view of the video on A; the same viewer again within the hour is not", async () => {
+  const before = (await countersOnA()).views;
+  const view = (ip: string) => fetch(`${b.url}/api/v1/videos/${video.uuid}/views`, { method: "POST", headers: { "x-forwarded-for": ip } });
+  expect((await view("198.51.100.7")).status).toBe(204);
+  await waitForCountersOnA("B's View to reach A", { views: before + 1 });
+  expect((await view("198.51.100.7")).status).toBe(204);
+  expect((await view("198.51.100.8")).status).toBe(204);
+  await waitForCountersOnA("the second viewer's View to reach A", { views: before + 2 });
+  await waitForQueueIdle(b, "ap-deliver");
+  await waitForQueueIdle(a, "ap-inbox");
+  expect((await countersOnA()).views).toBe(before + 2);
+}, 60_000);
