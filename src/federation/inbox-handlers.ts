@@ -23,6 +23,8 @@ export interface InboxContext {
   readonly sender: q.RemoteActorRow;
   /** The Video a Create, Update or Announce carries, read and checked before the transaction (null: none). */
   readonly video?: PreparedVideo | null;
+  /** The activity as received, for forwarding it unchanged (a Linked Data signature it carries stays valid). */
+  readonly raw?: Record<string, unknown>;
 }
 
 export type InboxHandler = (ctx: InboxContext) => Promise<readonly OutboundActivity[]>;

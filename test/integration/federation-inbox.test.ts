@@ -141,6 +141,16 @@ describe("inbox signature rules", () => {
     expect((await app.handle(signed)).status).toBe(401);
   });
 
+  test("a comment (Create of a Note) by someone else than the key's owner is queued as forwarded, for a re-read", async () => {
+    const bob = `${remoteUrl}/users/bob`;
+    const note = { id: `${bob}/statuses/1`, type: "Note", attributedTo: bob, inReplyTo: `${ORIGIN}/videos/watch/x`, content: "hi", to: ["https://www.w3.org/ns/activitystreams#Public"] };
+    const create = { id: `${note.id}/activity`, type: "Create", actor: bob, object: note };
+    expect((await app.handle(await signedPost(create, ana()))).status).toBe(202);
+    const keys = await app.deps.redis.keys(`${app.config.redisPrefix}bull:ap-inbox:in-*`);
+    const jobs = await Promise.all(keys.map(async (key) => JSON.parse((await app.deps.redis.hget(key, "data")) ?? "null")));
+    expect(jobs.find((job) => job?.activity?.id === create.id)).toMatchObject({ forwardedBy: `${remoteUrl}/users/ana` });
+  });
+
   test("a body over the inbox limit is 413", async () => {
     const big = { ...follow(), padding: "x".repeat(MAX_INBOX) };
     expect((await app.handle(await signedPost(big, ana()))).status).toBe(413);

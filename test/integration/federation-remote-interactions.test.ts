@@ -1,7 +1,8 @@
 /**
  * What people on other instances do to a video reaches its origin. Three Tubelet instances on loopback: B and C
  * follow a channel of A and hold copies of its video. Bob on B likes, dislikes and unrates the copy, and watches
- * it: A's counters move (Like, Dislike, Undo, View sent to the origin).
+ * it: A's counters move (Like, Dislike, Undo, View sent to the origin). Bob's comments reach A, which notifies
+ * alice and forwards them to C, whose copy then shows them too (and C trusts only what B itself serves).
  */
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import { registerUser } from "../../src/accounts/service.ts";
@@ -98,4 +99,54 @@ test("a view of the copy on B is a view of the video on A; the same viewer again
   await waitForQueueIdle(b, "ap-deliver");
   await waitForQueueIdle(a, "ap-inbox");
   expect((await countersOnA()).views).toBe(before + 2);
+}, 60_000);
+
+/** A comment kept on an instance under its ActivityPub id. */
+async function commentByApId(instance: Instance, apId: string) {
+  const [row] = await instance.db.sql<{ id: number; text: string; parentId: number | null }[]>`
+    SELECT id::int, text, parent_id::int FROM comments WHERE ap_id = ${apId}`;
+  return row ?? null;
+}
+
+async function notificationsOfAlice(): Promise<{ type: string; commentId: number }[]> {
+  const rows = await a.db.sql<{ type: string; commentId: number }[]>`
+    SELECT type, comment_id::int FROM notifications WHERE user_id = ${alice.id} AND type IN ('video_comment', 'comment_reply') ORDER BY id`;
+  return [...rows];
+}
+
+test("bob's comment on B reaches A, notifies alice there, and is forwarded to C; an edit follows it", async () => {
+  const bob = await clientOf(b, "bob");
+  expect((await bob.submit(`/w/${video.shortId}/comments`, { text: "Do you prune in **March**?" })).status).toBe(303);
+  const [mine] = await b.db.sql<{ id: number }[]>`SELECT id::int FROM comments WHERE ap_id IS NULL AND text LIKE 'Do you prune%'`;
+  const apId = `${b.url}/videos/watch/${video.uuid}/comments/${mine!.id}`;
+
+  const onA = await waitFor("bob's comment to reach A", () => commentByApId(a, apId), { timeoutMs: 20_000 });
+  expect(await notificationsOfAlice()).toEqual([{ type: "video_comment", commentId: onA.id }]);
+  const inbox = await (await clientOf(a, "alice")).page("/my/notifications");
+  expect(inbox.html).toContain("Do you prune in");
+
+  // C follows alice's channel, not bob: it hears of the comment from A, and reads it from B.
+  const onC = await waitFor("A to forward bob's comment to C", () => commentByApId(c, apId), { timeoutMs: 20_000 });
+  expect(onC.text).toBe("Do you prune in **March**?");
+  const pageC = await (await fetch(`${c.url}/w/${video.shortId}/comments`)).text();
+  expect(pageC).toContain("<strong>March</strong>");
+  expect(pageC).toContain(`href="${b.url}/a/bob"`);
+
+  expect((await bob.submit(`/w/${video.shortId}/comments/${mine!.id}/edit`, { text: "Do you prune in February?" })).status).toBe(303);
+  await waitFor("the edit to be forwarded to C", async () => (await commentByApId(c, apId))?.text === "Do you prune in February?", { timeoutMs: 20_000 });
+}, 60_000);
+
+test("bob's reply on B to alice's comment notifies alice on A as a reply", async () => {
+  const aliceClient = await clientOf(a, "alice");
+  expect((await aliceClient.submit(`/w/${video.shortId}/comments`, { text: "Thanks for watching" })).status).toBe(303);
+  const [hers] = await a.db.sql<{ id: number }[]>`SELECT id::int FROM comments WHERE ap_id IS NULL AND text = 'Thanks for watching'`;
+  const hersOnB = await waitFor("alice's comment to reach B", () => commentByApId(b, `${a.url}/videos/watch/${video.uuid}/comments/${hers!.id}`), { timeoutMs: 20_000 });
+
+  const bob = await clientOf(b, "bob");
+  expect((await bob.submit(`/w/${video.shortId}/comments/${hersOnB.id}/replies`, { text: "You are welcome" })).status).toBe(303);
+  const [reply] = await b.db.sql<{ id: number }[]>`SELECT id::int FROM comments WHERE ap_id IS NULL AND text = 'You are welcome'`;
+  const onA = await waitFor("bob's reply to reach A", () => commentByApId(a, `${b.url}/videos/watch/${video.uuid}/comments/${reply!.id}`), { timeoutMs: 20_000 });
+  expect(onA.parentId).toBe(hers!.id);
+  // The owner answered on her own video hears of it once, as a reply.
+  expect((await notificationsOfAlice()).filter((n) => n.commentId === onA.id)).toEqual([{ type: "comment_reply", commentId: onA.id }]);
 }, 60_000);
