@@ -4,7 +4,8 @@
  * which the peer trusts, so the peer's handle lookup is a real `acct:` WebFinger over TLS. The peer follows a
  * channel, gets the Accept, gets the Create and Announce of a video published afterwards (Fedify verifies every
  * signature and reads the PeerTube-style Video), and its HTML reply becomes a comment on the watch page and in the
- * comments API.
+ * comments API. A second Fedify peer following the channel gets that reply forwarded by Tubelet, and accepts it:
+ * the forward is the author's activity unchanged, whose Linked Data signature Fedify checks.
  */
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import { registerUser } from "../../src/accounts/service.ts";
@@ -19,6 +20,7 @@ import { defaultChannelId, seedVideo } from "../helpers/videos.ts";
 let a: Instance;
 let caddy: TlsCaddy;
 let peer: FedifyPeer;
+let follower: FedifyPeer;
 let alice: UserRow;
 let https: string;
 let ca: string;
@@ -29,12 +31,12 @@ beforeAll(async () => {
   a = await startInstance("a", { TUBELET_PUBLIC_URL: https, TUBELET_TRUST_PROXY: "true" });
   caddy = await startTlsCaddy({ port, upstream: new URL(a.url).host, dataDir: a.config.dataDir });
   ca = await Bun.file(caddy.rootCertFile).text();
-  peer = await startFedifyPeer({ caCertFile: caddy.rootCertFile });
+  [peer, follower] = await Promise.all([startFedifyPeer({ caCertFile: caddy.rootCertFile }), startFedifyPeer({ caCertFile: caddy.rootCertFile })]);
   alice = await registerUser({ sql: a.db.sql, config: a.config }, { username: "alice", email: "alice@example.org", password: "Correct-Horse-42" }, { bypassSignupMode: true });
 }, 60_000);
 
 afterAll(async () => {
-  await peer?.stop();
+  await Promise.all([peer?.stop(), follower?.stop()]);
   await caddy?.stop();
   await a?.stop();
 }, 30_000);
@@ -44,14 +46,11 @@ function viaCaddy(path: string, accept = "text/html"): Promise<Response> {
   return fetch(`${https}${path}`, { tls: { ca }, headers: { accept } });
 }
 
-async function receivedOf(type: string, match: (a: ReceivedActivity) => boolean): Promise<ReceivedActivity | undefined> {
-  return (await peer.received()).find((a) => a.type === type && match(a));
-}
-
-/** Waits for an activity on the peer, saying what it did receive when it never comes. */
-function waitForReceived(type: string, match: (a: ReceivedActivity) => boolean): Promise<ReceivedActivity> {
-  return waitFor(`the peer to receive ${type}`, () => receivedOf(type, match), { timeoutMs: 20_000 }).catch(async (error) => {
-    throw new Error(`${(error as Error).message}\nreceived: ${JSON.stringify(await peer.received(), null, 1)}\npeer output:\n${peer.output()}`);
+/** Waits for an activity on a peer, saying what it did receive when it never comes. */
+function waitForReceived(type: string, match: (a: ReceivedActivity) => boolean, on = peer): Promise<ReceivedActivity> {
+  const find = async () => (await on.received()).find((a) => a.type === type && match(a));
+  return waitFor(`the peer to receive ${type}`, find, { timeoutMs: 20_000 }).catch(async (error) => {
+    throw new Error(`${(error as Error).message}\nreceived: ${JSON.stringify(await on.received(), null, 1)}\npeer output:\n${on.output()}`);
   });
 }
 
@@ -64,10 +63,13 @@ test("the Fedify peer follows a channel by handle over https, gets its new video
   expect(actorId).toBe(channelUri);
   const accept = await waitForReceived("Accept", (x) => x.objectId === followId);
   expect(accept.actor).toBe(channelUri);
-  const [follower] = await a.db.sql<{ uri: string }[]>`
+  const [followRow] = await a.db.sql<{ uri: string }[]>`
     SELECT r.uri FROM subscriptions s JOIN actors r ON r.id = s.subscriber_id JOIN actors t ON t.id = s.channel_id
     WHERE t.handle = 'alice_channel' AND t.domain IS NULL AND s.state = 'accepted'`;
-  expect(follower?.uri).toBe(peer.actorUri);
+  expect(followRow?.uri).toBe(peer.actorUri);
+
+  const second = await follower.follow(`@alice_channel@localhost:${new URL(https).port}`);
+  await waitForReceived("Accept", (x) => x.objectId === second.followId, follower);
 
   // A video published afterwards reaches the peer: Create by the account, Announce by the channel.
   const video = await seedVideo(a.db.sql, { channelId: await defaultChannelId(a.db.sql, alice.id), name: "Tomatoes in August" });
@@ -108,4 +110,9 @@ test("the Fedify peer follows a channel by handle over https, gets its new video
   expect(threads.total).toBe(1);
   expect(threads.data[0]).toMatchObject({ id: comment.id, account: { name: "mastodon", host: new URL(peer.origin).host } });
   expect(threads.data[0]!.text).toContain("Which variety is it?");
+
+  // The other follower of the channel gets the reply from Tubelet, signed by the channel, and accepts it.
+  const forwarded = await waitForReceived("Create", (x) => x.objectId === noteId, follower);
+  expect(forwarded.actor).toBe(peer.actorUri);
+  expect(forwarded.object).toMatchObject({ type: "Note", inReplyTo: videoUri });
 }, 90_000);
