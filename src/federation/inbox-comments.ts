@@ -6,7 +6,7 @@
  * Who may speak: a Note is taken only from its own author (attributedTo is the sender), its edits only from that
  * author, and its Delete only from its origin (the author, or a moderator of the author's server).
  *
- * On a video of this instance, a new or edited remote comment is forwarded, unchanged, to the followers of the
+ * On a video of this instance, a new, edited or deleted remote comment is forwarded, unchanged, to the followers of the
  * video's channel and account (as PeerTube does), so every instance holding the video sees it; receivers read
  * the Note again from its origin before trusting it. The video's owner, and the author of a local comment it
  * answers, are notified as for local comments.
@@ -104,11 +104,16 @@ async function forwardToVideoFollowers(ctx: InboxContext, video: cq.CommentableV
   return inboxes.length ? [{ signerActorId: video.channelActorId, activity: ctx.raw, inboxes }] : NOTHING;
 }
 
-/** Delete of a Note kept here: only from the comment's origin; from anywhere else it changes nothing. */
-export async function deleteNoteIfKept(ctx: InboxContext): Promise<boolean> {
+/**
+ * Delete of a Note kept here: only from the comment's origin; from anywhere else it changes nothing. On a video of
+ * ours the Delete is forwarded like the comment was. Null when no such comment is kept (it may be a video's Delete).
+ */
+export async function onDeleteNoteIfKept(ctx: InboxContext): Promise<readonly OutboundActivity[] | null> {
   const id = ctx.activity.objectId;
   const stored = id ? await cq.findCommentByApId(ctx.sql, id) : null;
-  if (!stored || !stored.apId) return false;
-  if (new URL(stored.apId).origin === new URL(ctx.sender.uri).origin) await cq.markRemoteCommentDeleted(ctx.sql, stored.apId);
-  return true;
+  if (!stored || !stored.apId) return null;
+  if (new URL(stored.apId).origin !== new URL(ctx.sender.uri).origin) return NOTHING;
+  if (!(await cq.markRemoteCommentDeleted(ctx.sql, stored.apId))) return NOTHING;
+  const video = await cq.findCommentableVideoById(ctx.sql, stored.videoId);
+  return video ? forwardToVideoFollowers(ctx, video) : NOTHING;
 }

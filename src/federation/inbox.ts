@@ -37,24 +37,31 @@ function claimedActor(body: ArrayBuffer): string | null {
   }
 }
 
-/** Activities a third party may forward: the Create or Update of a comment (a Note), as PeerTube forwards them. */
+/**
+ * Activities a third party may forward, as PeerTube forwards them: the Create or Update of a comment (a Note), and
+ * a Delete (of a comment: whatever else it names is not kept here from anyone but its origin).
+ */
 export function isForwardable(activity: ParsedActivity): boolean {
-  return (activity.type === "Create" || activity.type === "Update") && carriesNote(activity.object);
+  return ((activity.type === "Create" || activity.type === "Update") && carriesNote(activity.object)) || activity.type === "Delete";
 }
 
 /**
- * A forwarded activity with its Note as the Note's origin serves it now, instead of as the forwarder sent it: the
- * forwarder's signature vouches for nothing the author said. Null when the origin no longer has it (deleted), or
- * serves something else under that id. Network trouble propagates, so the job is retried.
+ * A forwarded activity checked against what the object's origin serves now, since the forwarder's signature vouches
+ * for nothing the author said: a Create or Update gets the Note as its origin serves it, a Delete stands only when
+ * the origin no longer has the object (gone, or a Tombstone). Null when the origin says otherwise. Network trouble
+ * propagates, so the job is retried.
  */
 async function withObjectFromOrigin(deps: FederationDeps, activity: ParsedActivity): Promise<ParsedActivity | null> {
   if (!activity.objectId || !isForwardable(activity)) return null;
+  const deleting = activity.type === "Delete";
   try {
     const { json } = await fetchAsInstance(deps, activity.objectId);
     const fresh = json as { id?: unknown; type?: unknown } | null;
-    return fresh?.id === activity.objectId && fresh.type === "Note" ? { ...activity, object: json } : null;
+    if (fresh?.id !== activity.objectId) return null;
+    if (deleting) return fresh.type === "Tombstone" ? activity : null;
+    return fresh.type === "Note" ? { ...activity, object: json } : null;
   } catch (error) {
-    if (error instanceof RemoteStatusError && (error.status === 404 || error.status === 410)) return null;
+    if (error instanceof RemoteStatusError && (error.status === 404 || error.status === 410)) return deleting ? activity : null;
     throw error;
   }
 }

@@ -301,4 +301,16 @@ describe("forwarded comments (signed by another server than the author's)", () =
     await handle({ activity: swapped.activity, recipient: null, forwardedBy: `${evil}/users/eve` });
     expect(await commentByApId(swapped.noteId)).toBeNull();
   });
+
+  test("a forwarded Delete stands only when the origin no longer serves the Note", async () => {
+    const { activity, noteId } = createNote(masto, "dora", videoUri(), "<p>Still here</p>");
+    await handle({ activity, recipient: null });
+    served.set(noteId, { "@context": "https://www.w3.org/ns/activitystreams", ...activity.object });
+    const del = (n: number) => ({ id: `${masto}/users/dora/deletes/${n}`, type: "Delete", actor: `${masto}/users/dora`, object: noteId });
+    await handle({ activity: del(1), recipient: null, forwardedBy: `${evil}/users/eve` });
+    expect((await commentByApId(noteId))?.deletedAt).toBeNull();
+    served.set(noteId, { id: noteId, type: "Tombstone" });
+    await handle({ activity: del(2), recipient: null, forwardedBy: `${evil}/users/eve` });
+    expect((await commentByApId(noteId))?.deletedAt).not.toBeNull();
+  });
 });

@@ -2,7 +2,8 @@
  * What people on other instances do to a video reaches its origin. Three Tubelet instances on loopback: B and C
  * follow a channel of A and hold copies of its video. Bob on B likes, dislikes and unrates the copy, and watches
  * it: A's counters move (Like, Dislike, Undo, View sent to the origin). Bob's comments reach A, which notifies
- * alice and forwards them to C, whose copy then shows them too (and C trusts only what B itself serves).
+ * alice and forwards them (and their edits and deletes) to C, whose copy then shows them too; C trusts only what B
+ * itself serves.
  */
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import { registerUser } from "../../src/accounts/service.ts";
@@ -103,8 +104,8 @@ test("a view of the copy on B is a view of the video on A; the same viewer again
 
 /** A comment kept on an instance under its ActivityPub id. */
 async function commentByApId(instance: Instance, apId: string) {
-  const [row] = await instance.db.sql<{ id: number; text: string; parentId: number | null }[]>`
-    SELECT id::int, text, parent_id::int FROM comments WHERE ap_id = ${apId}`;
+  const [row] = await instance.db.sql<{ id: number; text: string; parentId: number | null; deletedAt: Date | null }[]>`
+    SELECT id::int, text, parent_id::int, deleted_at FROM comments WHERE ap_id = ${apId}`;
   return row ?? null;
 }
 
@@ -134,6 +135,12 @@ test("bob's comment on B reaches A, notifies alice there, and is forwarded to C;
 
   expect((await bob.submit(`/w/${video.shortId}/comments/${mine!.id}/edit`, { text: "Do you prune in February?" })).status).toBe(303);
   await waitFor("the edit to be forwarded to C", async () => (await commentByApId(c, apId))?.text === "Do you prune in February?", { timeoutMs: 20_000 });
+
+  // Bob deletes it on B: A removes it, and passes the Delete on to C, which checks with B that it is gone.
+  expect((await bob.submit(`/w/${video.shortId}/comments/${mine!.id}/delete`, {})).status).toBe(303);
+  await waitFor("the delete to reach A", async () => (await commentByApId(a, apId))?.deletedAt != null, { timeoutMs: 20_000 });
+  await waitFor("the delete to be forwarded to C", async () => (await commentByApId(c, apId))?.deletedAt != null, { timeoutMs: 20_000 });
+  expect(await (await fetch(`${c.url}/w/${video.shortId}/comments`)).text()).not.toContain("Do you prune");
 }, 60_000);
 
 test("bob's reply on B to alice's comment notifies alice on A as a reply", async () => {
