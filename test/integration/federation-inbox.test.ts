@@ -166,6 +166,19 @@ describe("inbox signature rules", () => {
     const [cached] = await app.db.sql`SELECT handle, domain FROM actors WHERE uri = ${`${remoteUrl}/users/ana`}`;
     expect(cached).toMatchObject({ handle: "ana", domain: `127.0.0.1:${remote.port}` });
   });
+
+  test("a comment forwarded by a blocked actor is 403, even when its author is not blocked", async () => {
+    const bob = `${remoteUrl}/users/bob`;
+    const note = { id: `${bob}/statuses/2`, type: "Note", attributedTo: bob, inReplyTo: `${ORIGIN}/videos/watch/x`, content: "hi", to: ["https://www.w3.org/ns/activitystreams#Public"] };
+    const [block] = await app.db.sql<{ id: number }[]>`
+      INSERT INTO federation_blocks (actor_id) SELECT id FROM actors WHERE uri = ${`${remoteUrl}/users/ana`} RETURNING id::int`;
+    try {
+      const response = await app.handle(await signedPost({ id: `${note.id}/activity`, type: "Create", actor: bob, object: note }, ana()));
+      expect(response.status).toBe(403);
+    } finally {
+      await app.db.sql`DELETE FROM federation_blocks WHERE id = ${block!.id}`;
+    }
+  });
 });
 
 describe("inbox processing", () => {
