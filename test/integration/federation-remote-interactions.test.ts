@@ -123,8 +123,11 @@ test("bob's comment on B reaches A, notifies alice there, and is forwarded to C;
 
   const onA = await waitFor("bob's comment to reach A", () => commentByApId(a, apId), { timeoutMs: 20_000 });
   expect(await notificationsOfAlice()).toEqual([{ type: "video_comment", commentId: onA.id }]);
-  const inbox = await (await clientOf(a, "alice")).page("/my/notifications");
-  expect(inbox.html).toContain("Do you prune in");
+  const aliceOnA = await clientOf(a, "alice");
+  expect((await aliceOnA.page("/my/notifications")).html).toContain("Do you prune in");
+  // In PeerTube's API shape, the commenter is bob of B's host, not of A's.
+  const api = (await (await aliceOnA.fetch("/api/v1/users/me/notifications", { headers: { "x-csrf-token": aliceOnA.csrf } })).json()) as { data: { comment?: { account: unknown } }[] };
+  expect(api.data[0]!.comment!.account).toEqual({ name: "bob", displayName: "bob", host: new URL(b.url).host });
 
   // C follows alice's channel, not bob: it hears of the comment from A, and reads it from B.
   const onC = await waitFor("A to forward bob's comment to C", () => commentByApId(c, apId), { timeoutMs: 20_000 });
