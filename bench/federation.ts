@@ -3,14 +3,17 @@
  * followers whose inboxes are 50 paths of one local Bun.serve that only counts (no verification), through the
  * delivery worker's own code (sign, POST) at the worker's concurrency; once with shared inboxes (50 deliveries)
  * and once with every follower's own inbox (1,000). Inbound: signed activities POSTed to the shared inbox and
- * verified (signature, Digest, Date, key owner) with the key cached, against the cost of signing them.
+ * verified (signature, Digest, Date, key owner) with the key cached, against the cost of signing them. Comments:
+ * the author's Linked Data signature every comment activity carries (JSON-LD canonicalization + RSA), against the
+ * HTTP signature of one delivery.
  * CPU is this process's (user + system), which includes the counting server's small share.
  */
 import { fetcherFor, type FederationDeps } from "../src/federation/actors.ts";
 import { createDeliveryHandler } from "../src/federation/delivery.ts";
 import { receiveInboxPost } from "../src/federation/inbox.ts";
 import { generateActorKeys } from "../src/federation/keys.ts";
-import { signOutbound } from "../src/federation/signatures.ts";
+import { toNoteActivity, toNoteObject } from "../src/federation/note-objects.ts";
+import { signActivityLd, signOutbound, type Signer } from "../src/federation/signatures.ts";
 import { videoDeliveries } from "../src/federation/videos.ts";
 import { findVideo } from "../src/videos/queries.ts";
 import type { Queues } from "../src/queue/queues.ts";
@@ -23,6 +26,7 @@ const INBOXES = 50;
 /** As the server runs ap-deliver jobs (FEDERATION_CONCURRENCY in src/server.ts). */
 const CONCURRENCY = 8;
 const INBOUND = 500;
+const COMMENTS = 200;
 
 /** Runs `work` over `items` with at most `limit` at once. */
 async function pool<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
@@ -137,8 +141,33 @@ export async function run(): Promise<void> {
       ],
     );
     console.log(`\nverifications/s ÷ signings/s: ${ratio((accepted / verifyWall) / (INBOUND / signWall))}`);
+    await measureCommentSigning(signer, signWall / INBOUND);
   } finally {
     sink.stop(true);
     await app.close();
   }
+}
+
+/** Linked Data signing of comment activities (done once per comment, when it is queued), per activity. */
+async function measureCommentSigning(signer: Signer, httpSignMs: number): Promise<void> {
+  const activities = Array.from({ length: COMMENTS }, (_, i) => {
+    const uri = `https://tubelet.example/videos/watch/u/comments/${i}`;
+    const note = toNoteObject({
+      uri, inReplyTo: "https://origin.example/videos/watch/u", authorUri: "https://tubelet.example/accounts/bench",
+      text: `Comment number ${i}, with a **little** Markdown`, published: new Date(), updated: new Date(),
+      mentions: [{ href: "https://origin.example/accounts/alice", name: "@alice@origin.example" }],
+    });
+    return toNoteActivity("Create", `${uri}/activity`, note);
+  });
+  await signActivityLd(activities[0]!, signer); // loads the contexts once
+  const cpu = process.cpuUsage();
+  const started = performance.now();
+  for (const activity of activities) await signActivityLd(activity, signer);
+  const wall = performance.now() - started;
+  console.log(`\nComments (${COMMENTS} Create(Note) activities signed for forwarding, one at a time)\n`);
+  printTable(
+    ["step", "count", "wall ms", "CPU ms", "per second", "ms each"],
+    [["Linked Data signature (RsaSignature2017)", count(COMMENTS), ms(wall), ms(cpuMs(cpu)), count(COMMENTS / (wall / 1000)), (wall / COMMENTS).toFixed(2)]],
+  );
+  console.log(`\nLD signature ÷ HTTP signature, time each: ${ratio(wall / COMMENTS / httpSignMs)}`);
 }

@@ -8,10 +8,13 @@ export interface CommentableVideo {
   apId: string | null;
   commentsEnabled: boolean;
   channelActorId: number;
+  /** The person actor owning a local video's channel (null for remote copies). */
+  ownerActorId: number | null;
 }
 
 const VIDEO_COLUMNS = (sql: Sql) => sql`
-  v.id::int AS id, v.uuid::text AS uuid, v.ap_id, v.comments_enabled, c.actor_id::int AS channel_actor_id`;
+  v.id::int AS id, v.uuid::text AS uuid, v.ap_id, v.comments_enabled, c.actor_id::int AS channel_actor_id,
+  (SELECT u.actor_id::int FROM users u WHERE u.id = c.owner_id) AS owner_actor_id`;
 
 /** A local, public, published video by uuid. */
 export async function findLocalCommentableVideo(sql: Sql, uuid: string): Promise<CommentableVideo | null> {

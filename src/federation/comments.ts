@@ -9,7 +9,9 @@ import type { Db as Sql } from "../db/client.ts";
 import type { Config } from "../config.ts";
 import type { Queues } from "../queue/queues.ts";
 import * as cq from "./comment-queries.ts";
+import { signerFor } from "./actors.ts";
 import { enqueueDeliveries, type OutboundActivity } from "./delivery.ts";
+import { signActivityLd } from "./signatures.ts";
 import { localCommentUri, toNoteActivity, toNoteDeleteActivity, toNoteObject } from "./note-objects.ts";
 import { ACTIVITY_CONTEXT } from "./objects.ts";
 import { localActorUri } from "./urls.ts";
@@ -79,13 +81,17 @@ export async function commentDeliveries(
   ].filter((inbox): inbox is string => typeof inbox === "string");
   if (inboxes.length === 0) return [];
 
+  let activity: Record<string, unknown>;
   if (action === "delete") {
-    return [{ signerActorId: row.authorActorId, activity: toNoteDeleteActivity(`${uri}/delete`, authorUri, uri), inboxes }];
+    activity = toNoteDeleteActivity(`${uri}/delete`, authorUri, uri);
+  } else {
+    if (row.deleted) return [];
+    const activityId = action === "create" ? `${uri}/activity` : `${uri}/updates/${randomUUID()}`;
+    activity = toNoteActivity(action === "create" ? "Create" : "Update", activityId, noteOfComment(config, row, ancestors));
   }
-  if (row.deleted) return [];
-  const note = noteOfComment(config, row, ancestors);
-  const activityId = action === "create" ? `${uri}/activity` : `${uri}/updates/${randomUUID()}`;
-  return [{ signerActorId: row.authorActorId, activity: toNoteActivity(action === "create" ? "Create" : "Update", activityId, note), inboxes }];
+  // Signed by the author inside, so the video's origin can forward it to its followers as it is.
+  const signed = await signActivityLd(activity, await signerFor(sql, config, row.authorActorId));
+  return [{ signerActorId: row.authorActorId, activity: signed, inboxes }];
 }
 
 /** Queues what a change of a local comment means for other servers. Never throws: the comment is already saved. */

@@ -5,11 +5,19 @@
  *
  * Who may speak: a Note is taken only from its own author (attributedTo is the sender), its edits only from that
  * author, and its Delete only from its origin (the author, or a moderator of the author's server).
+ *
+ * On a video of this instance, a new, edited or deleted remote comment is forwarded, unchanged, to the followers of the
+ * video's channel and account (as PeerTube does), so every instance holding the video sees it; receivers read
+ * the Note again from its origin before trusting it. The video's owner, and the author of a local comment it
+ * answers, are notified as for local comments.
  */
+import { notifyCommentPosted } from "../notifications/service.ts";
+import type { OutboundActivity } from "./delivery.ts";
 import type { InboxContext, InboxHandler } from "./inbox-handlers.ts";
 import * as cq from "./comment-queries.ts";
 import { InvalidObjectError } from "./objects.ts";
 import { parseLocalCommentUri, parseLocalVideoUri, parseNoteObject, type ParsedNote } from "./note-objects.ts";
+import { remoteFollowerInboxes } from "./video-queries.ts";
 
 const NOTHING = [] as const;
 
@@ -59,7 +67,7 @@ export const onCreateNote: InboxHandler = async (ctx) => {
   if (!note) return NOTHING;
   const placement = await placementOf(ctx, note.inReplyTo);
   if (!placement || !placement.video.commentsEnabled) return NOTHING;
-  await cq.insertRemoteComment(ctx.sql, {
+  const id = await cq.insertRemoteComment(ctx.sql, {
     apId: note.id,
     videoId: placement.video.id,
     actorId: ctx.sender.id,
@@ -68,21 +76,44 @@ export const onCreateNote: InboxHandler = async (ctx) => {
     text: note.text,
     published: note.published,
   });
-  return NOTHING;
+  if (id === null) return NOTHING; // kept already: told and forwarded then
+  // In the transaction that stores the comment, so a retried job neither loses nor repeats the notification.
+  await notifyCommentPosted(ctx.sql, id);
+  return forwardToVideoFollowers(ctx, placement.video);
 };
 
-/** Update of a Note: its author edits a comment kept here. */
+/** Update of a Note: its author edits a comment kept here (forwarded like the comment was). */
 export const onUpdateNote: InboxHandler = async (ctx) => {
   const note = noteOf(ctx);
-  if (note) await cq.updateRemoteCommentText(ctx.sql, note.id, ctx.sender.id, note.text);
-  return NOTHING;
+  if (!note || !(await cq.updateRemoteCommentText(ctx.sql, note.id, ctx.sender.id, note.text))) return NOTHING;
+  const stored = await cq.findCommentByApId(ctx.sql, note.id);
+  const video = stored ? await cq.findCommentableVideoById(ctx.sql, stored.videoId) : null;
+  return video ? forwardToVideoFollowers(ctx, video) : NOTHING;
 };
 
-/** Delete of a Note kept here: only from the comment's origin; from anywhere else it changes nothing. */
-export async function deleteNoteIfKept(ctx: InboxContext): Promise<boolean> {
+/**
+ * The activity, unchanged, for the remote followers of a local video's channel and account, except the sender's
+ * own server (which has it). Signed by the channel: receivers see a signer other than the author and read the
+ * Note from its origin (PeerTube checks the author's Linked Data signature instead, when there is one).
+ */
+async function forwardToVideoFollowers(ctx: InboxContext, video: cq.CommentableVideo): Promise<readonly OutboundActivity[]> {
+  if (video.apId !== null || !ctx.raw) return NOTHING;
+  const senderInboxes = new Set([ctx.sender.sharedInboxUrl, ctx.sender.inboxUrl]);
+  const local = [video.channelActorId, ...(video.ownerActorId ? [video.ownerActorId] : [])];
+  const inboxes = (await remoteFollowerInboxes(ctx.sql, local)).filter((inbox) => !senderInboxes.has(inbox));
+  return inboxes.length ? [{ signerActorId: video.channelActorId, activity: ctx.raw, inboxes }] : NOTHING;
+}
+
+/**
+ * Delete of a Note kept here: only from the comment's origin; from anywhere else it changes nothing. On a video of
+ * ours the Delete is forwarded like the comment was. Null when no such comment is kept (it may be a video's Delete).
+ */
+export async function onDeleteNoteIfKept(ctx: InboxContext): Promise<readonly OutboundActivity[] | null> {
   const id = ctx.activity.objectId;
   const stored = id ? await cq.findCommentByApId(ctx.sql, id) : null;
-  if (!stored || !stored.apId) return false;
-  if (new URL(stored.apId).origin === new URL(ctx.sender.uri).origin) await cq.markRemoteCommentDeleted(ctx.sql, stored.apId);
-  return true;
+  if (!stored || !stored.apId) return null;
+  if (new URL(stored.apId).origin !== new URL(ctx.sender.uri).origin) return NOTHING;
+  if (!(await cq.markRemoteCommentDeleted(ctx.sql, stored.apId))) return NOTHING;
+  const video = await cq.findCommentableVideoById(ctx.sql, stored.videoId);
+  return video ? forwardToVideoFollowers(ctx, video) : NOTHING;
 }

@@ -9,7 +9,7 @@ import type { OutboundActivity } from "./delivery.ts";
 import { parseEmbeddedActivity, toFollowAnswer, type ParsedActivity } from "./objects.ts";
 import * as q from "./queries.ts";
 import { onAnnounceVideo, onCreateVideo, onDeleteVideo, onUpdateVideo, type PreparedVideo } from "./inbox-videos.ts";
-import { carriesNote, deleteNoteIfKept, onCreateNote, onUpdateNote } from "./inbox-comments.ts";
+import { carriesNote, onCreateNote, onDeleteNoteIfKept, onUpdateNote } from "./inbox-comments.ts";
 import { onLike, onDislike, onUndoRating, onView, isRatingActivity } from "./inbox-ratings.ts";
 import { localActorUri, parseLocalActorUri } from "./urls.ts";
 
@@ -23,6 +23,8 @@ export interface InboxContext {
   readonly sender: q.RemoteActorRow;
   /** The Video a Create, Update or Announce carries, read and checked before the transaction (null: none). */
   readonly video?: PreparedVideo | null;
+  /** The activity as received, for forwarding it unchanged (a Linked Data signature it carries stays valid). */
+  readonly raw?: Record<string, unknown>;
 }
 
 export type InboxHandler = (ctx: InboxContext) => Promise<readonly OutboundActivity[]>;
@@ -90,7 +92,7 @@ export const onCreate: InboxHandler = (ctx) => (carriesNote(ctx.activity.object)
 export const onUpdate: InboxHandler = (ctx) => (carriesNote(ctx.activity.object) ? onUpdateNote(ctx) : onUpdateVideo(ctx));
 
 /** Delete: of a comment kept here (Delete carries a bare id, so the stored comments are asked first), else of a video. */
-export const onDelete: InboxHandler = async (ctx) => ((await deleteNoteIfKept(ctx)) ? NOTHING : onDeleteVideo(ctx));
+export const onDelete: InboxHandler = async (ctx) => (await onDeleteNoteIfKept(ctx)) ?? onDeleteVideo(ctx);
 
 /** Activity type → handler. Types missing here are acknowledged and ignored. */
 export const INBOX_HANDLERS: Readonly<Record<string, InboxHandler>> = {

@@ -4,10 +4,12 @@
  */
 import { createHash } from "node:crypto";
 import type { Queues, JobPayloads } from "../queue/queues.ts";
-import { actorKeyCache, contextLoader, keyDocumentLoader, resolveRemoteActor, type FederationDeps } from "./actors.ts";
+import { actorKeyCache, contextLoader, fetchAsInstance, keyDocumentLoader, resolveRemoteActor, type FederationDeps } from "./actors.ts";
+import { RemoteStatusError } from "./fetcher.ts";
+import { carriesNote } from "./inbox-comments.ts";
 import { enqueueDeliveries, type OutboundActivity } from "./delivery.ts";
 import { INBOX_HANDLERS } from "./inbox-handlers.ts";
-import { InvalidObjectError, parseActivity } from "./objects.ts";
+import { InvalidObjectError, parseActivity, type ParsedActivity } from "./objects.ts";
 import { keyBelongsToActor, verifyInboxSignature } from "./signatures.ts";
 import { markInboxSeen } from "./queries.ts";
 import { isActorBlocked } from "./block-queries.ts";
@@ -32,6 +34,35 @@ function claimedActor(body: ArrayBuffer): string | null {
     return typeof id === "string" ? id : null;
   } catch {
     return null;
+  }
+}
+
+/**
+ * Activities a third party may forward, as PeerTube forwards them: the Create or Update of a comment (a Note), and
+ * a Delete (of a comment: whatever else it names is not kept here from anyone but its origin).
+ */
+export function isForwardable(activity: ParsedActivity): boolean {
+  return ((activity.type === "Create" || activity.type === "Update") && carriesNote(activity.object)) || activity.type === "Delete";
+}
+
+/**
+ * A forwarded activity checked against what the object's origin serves now, since the forwarder's signature vouches
+ * for nothing the author said: a Create or Update gets the Note as its origin serves it, a Delete stands only when
+ * the origin no longer has the object (gone, or a Tombstone). Null when the origin says otherwise. Network trouble
+ * propagates, so the job is retried.
+ */
+async function withObjectFromOrigin(deps: FederationDeps, activity: ParsedActivity): Promise<ParsedActivity | null> {
+  if (!activity.objectId || !isForwardable(activity)) return null;
+  const deleting = activity.type === "Delete";
+  try {
+    const { json } = await fetchAsInstance(deps, activity.objectId);
+    const fresh = json as { id?: unknown; type?: unknown } | null;
+    if (fresh?.id !== activity.objectId) return null;
+    if (deleting) return fresh.type === "Tombstone" ? activity : null;
+    return fresh.type === "Note" ? { ...activity, object: json } : null;
+  } catch (error) {
+    if (error instanceof RemoteStatusError && (error.status === 404 || error.status === 410)) return deleting ? activity : null;
+    throw error;
   }
 }
 
@@ -70,21 +101,27 @@ export async function receiveInboxPost(
     if (error instanceof InvalidObjectError) return { status: 400, message: error.message };
     throw error;
   }
-  if (!keyBelongsToActor(verified, activity.actor)) return { status: 401, message: `the key ${verified.keyId} does not speak for ${activity.actor}` };
+  // Someone else's activity is taken only as a forwarded comment, whose Note the worker reads again from its origin.
+  const forwarded = !keyBelongsToActor(verified, activity.actor);
+  if (forwarded && !isForwardable(activity)) return { status: 401, message: `the key ${verified.keyId} does not speak for ${activity.actor}` };
+  if (forwarded && (await isActorBlocked(deps.sql, verified.ownerId))) return { status: 403, message: "this server or actor is blocked here" };
   // An actor names its own activities; one claiming another server's id could shadow that server's activity.
   if (new URL(activity.id).origin !== new URL(activity.actor).origin) return { status: 400, message: "the activity id is on another origin than its actor" };
   // The job id folds repeated deliveries that arrive while the first is still queued; ap_inbox_seen covers later ones.
   const jobId = `in-${createHash("sha256").update(activity.id).digest("hex")}`;
-  await deps.queues.add("ap-inbox", { activity: json as Record<string, unknown>, recipient }, { jobId });
+  const payload = { activity: json as Record<string, unknown>, recipient, ...(forwarded ? { forwardedBy: verified.ownerId } : {}) };
+  await deps.queues.add("ap-inbox", payload, { jobId });
   return { status: 202, message: "accepted" };
 }
 
 /** The `ap-inbox` worker: marks the activity seen and applies it in one transaction, then sends what it asks. */
 export function createInboxHandler(deps: FederationDeps & { queues: Queues }) {
   return async (payload: JobPayloads["ap-inbox"]): Promise<void> => {
-    const activity = parseActivity(payload.activity);
+    const received = parseActivity(payload.activity);
     // Blocked since it was queued: dropped.
-    if (await isActorBlocked(deps.sql, activity.actor)) return;
+    if (await isActorBlocked(deps.sql, received.actor)) return;
+    const activity = payload.forwardedBy ? await withObjectFromOrigin(deps, received) : received;
+    if (!activity) return;
     const handler = INBOX_HANDLERS[activity.type];
     // Fetched (and cached) at verification; resolved before the transaction so no network wait holds it open.
     const sender = await resolveRemoteActor(deps, activity.actor);
@@ -93,7 +130,8 @@ export function createInboxHandler(deps: FederationDeps & { queues: Queues }) {
     const outbound = await deps.sql.begin(async (tx): Promise<readonly OutboundActivity[]> => {
       if (!(await markInboxSeen(tx, activity.id))) return [];
       if (!handler) return [];
-      return handler({ sql: tx, publicUrl: deps.config.publicUrl, allowHttp: deps.config.federation.allowPrivate, activity, sender, video });
+      const { publicUrl } = deps.config;
+      return handler({ sql: tx, publicUrl, allowHttp: deps.config.federation.allowPrivate, activity, sender, video, raw: payload.activity });
     });
     await enqueueDeliveries(deps.queues, deps.config, outbound);
   };

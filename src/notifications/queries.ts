@@ -112,12 +112,16 @@ export interface NotificationRow {
   videoName: string | null;
   channelHandle: string | null;
   channelDisplayName: string | null;
+  /** The channel's server (host[:port]) when it is another instance's; null for ours. */
+  channelDomain: string | null;
   commentId: number | null;
   /** The first characters of the comment, empty once it was deleted. */
   commentExcerpt: string | null;
   commentDeleted: boolean;
   actorHandle: string | null;
   actorDisplayName: string | null;
+  /** The commenter's server when they are on another instance (a federated comment); null for ours. */
+  actorDomain: string | null;
 }
 
 export const EXCERPT_LENGTH = 140;
@@ -125,11 +129,11 @@ export const EXCERPT_LENGTH = 140;
 const NOTIFICATION_SELECT = (sql: Sql) => sql`
   SELECT n.id::int AS id, n.type, n.read_at, n.created_at,
          v.id::int AS video_id, v.uuid::text AS video_uuid, v.short_id AS video_short_id, v.name AS video_name,
-         ca.handle AS channel_handle, ca.display_name AS channel_display_name,
+         ca.handle AS channel_handle, ca.display_name AS channel_display_name, ca.domain AS channel_domain,
          cm.id::int AS comment_id,
          CASE WHEN cm.deleted_at IS NULL THEN left(cm.text, ${EXCERPT_LENGTH}) ELSE '' END AS comment_excerpt,
          coalesce(cm.deleted_at IS NOT NULL, false) AS comment_deleted,
-         a.handle AS actor_handle, a.display_name AS actor_display_name
+         a.handle AS actor_handle, a.display_name AS actor_display_name, a.domain AS actor_domain
   FROM notifications n
   LEFT JOIN videos v ON v.id = n.video_id
   LEFT JOIN channels ch ON ch.id = v.channel_id

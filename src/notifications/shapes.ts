@@ -22,7 +22,7 @@ export function notificationJson(config: Config, n: NotificationRow) {
         uuid: n.videoUuid,
         shortUUID: n.videoShortId,
         name: n.videoName,
-        channel: { name: n.channelHandle, displayName: n.channelDisplayName, host: config.publicHost },
+        channel: { name: n.channelHandle, displayName: n.channelDisplayName, host: n.channelDomain ?? config.publicHost },
       }
     : undefined;
   const comment =
@@ -32,7 +32,8 @@ export function notificationJson(config: Config, n: NotificationRow) {
           text: n.commentDeleted ? "" : n.commentExcerpt,
           isDeleted: n.commentDeleted,
           video: { id: video.id, uuid: video.uuid, shortUUID: video.shortUUID, name: video.name },
-          account: { name: n.actorHandle, displayName: n.actorDisplayName, host: config.publicHost },
+          // A federated comment's author lives on their own server.
+          account: { name: n.actorHandle, displayName: n.actorDisplayName, host: n.actorDomain ?? config.publicHost },
         }
       : undefined;
   return {

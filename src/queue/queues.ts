@@ -4,8 +4,11 @@ import { Queue, Worker, type Job, type ConnectionOptions } from "bullmq";
 /** Every queue's payload, by queue name. */
 export interface JobPayloads {
   transcode: { videoId: number };
-  /** An inbound activity whose signature was verified, and the local actor whose inbox got it (null: shared inbox). */
-  "ap-inbox": { activity: Record<string, unknown>; recipient: string | null };
+  /**
+   * An inbound activity whose signature was verified, and the local actor whose inbox got it (null: shared inbox).
+   * `forwardedBy`: the actor that signed it when that is not its author (a forwarded comment).
+   */
+  "ap-inbox": { activity: Record<string, unknown>; recipient: string | null; forwardedBy?: string };
   /** One outbound activity for one inbox, signed at delivery time by the local actor `signerActorId`. */
   "ap-deliver": { inbox: string; activity: Record<string, unknown>; signerActorId: number };
 }
@@ -20,10 +23,11 @@ const VALIDATORS: { [Q in QueueName]: (data: unknown) => JobPayloads[Q] } = {
     return { videoId };
   },
   "ap-inbox"(data) {
-    const { activity, recipient } = (data ?? {}) as { activity?: unknown; recipient?: unknown };
+    const { activity, recipient, forwardedBy } = (data ?? {}) as { activity?: unknown; recipient?: unknown; forwardedBy?: unknown };
     if (!isRecord(activity)) throw new Error("ap-inbox job needs an activity object");
     if (recipient !== null && typeof recipient !== "string") throw new Error("ap-inbox job needs a recipient handle or null");
-    return { activity, recipient };
+    if (forwardedBy !== undefined && typeof forwardedBy !== "string") throw new Error("ap-inbox job's forwardedBy must be an actor id");
+    return { activity, recipient, ...(forwardedBy === undefined ? {} : { forwardedBy }) };
   },
   "ap-deliver"(data) {
     const { inbox, activity, signerActorId } = (data ?? {}) as { inbox?: unknown; activity?: unknown; signerActorId?: unknown };

@@ -16,7 +16,7 @@ export function ratingRoutes(context: ReturnType<typeof contextPlugin>) {
       const rater = requireUser(user);
       const rating = parseRating(field(body, "rating"), page.t);
       const video = await videoForRating(deps.sql, params.id, rater, page.t);
-      const state = await rateVideo(deps.sql, rater, video, rating);
+      const state = await rateVideo(deps, rater, video, rating);
       // A plain form post (no htmx) goes back to the video.
       if (request.headers.get("hx-request") !== "true") return new Response(null, { status: 303, headers: { location: `/w/${video.shortId}` } });
       return <RateButtons page={page} shortId={video.shortId} likes={state.likes} dislikes={state.dislikes} mine={state.mine} />;
@@ -25,7 +25,7 @@ export function ratingRoutes(context: ReturnType<typeof contextPlugin>) {
       const rater = await requireApiUser(deps.sql, request, { user, csrfToken: page.csrfToken });
       const rating = parseRating((body as Record<string, unknown> | null | undefined)?.rating, page.t);
       const video = await videoForRating(deps.sql, params.id, rater, page.t);
-      await rateVideo(deps.sql, rater, video, rating);
+      await rateVideo(deps, rater, video, rating);
       set.status = 204;
       return "";
     })

@@ -1,6 +1,7 @@
 /** Likes and dislikes: one rating per person and video, counted on the video. */
 import type { UserRow } from "../accounts/queries.ts";
 import type { Sql } from "../db/client.ts";
+import { federateRating, type InteractionDeps } from "../federation/interactions.ts";
 import { badRequest, notFound } from "../http/errors.ts";
 import type { MessageKey, Params } from "../i18n/i18n.ts";
 import type { VideoRow } from "../videos/queries.ts";
@@ -29,9 +30,14 @@ export async function videoForRating(sql: Sql, rawId: string, user: UserRow | nu
   return video;
 }
 
-/** Sets the person's rating (null removes it) and returns the counts as they are afterwards. */
-export async function rateVideo(sql: Sql, user: UserRow, video: VideoRow, rating: q.Rating | null): Promise<RateState> {
-  const counts = await q.setRating(sql, user.actorId, video.id, rating);
+/**
+ * Sets the person's rating (null removes it) and returns the counts as they are afterwards. On a remote video the
+ * change also goes to its origin (Like, Dislike or Undo), so the origin's counters hold it too.
+ */
+export async function rateVideo(deps: InteractionDeps, user: UserRow, video: VideoRow, rating: q.Rating | null): Promise<RateState> {
+  const previous = await q.findRating(deps.sql, user.actorId, video.id);
+  const counts = await q.setRating(deps.sql, user.actorId, video.id, rating);
+  await federateRating(deps, user.actorId, video, { previous, next: rating });
   return { ...counts, mine: rating };
 }
 

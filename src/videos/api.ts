@@ -1,4 +1,5 @@
 /** PeerTube-compatible REST endpoints for videos: list, get, edit, delete, one-shot and resumable upload. */
+import { federateView } from "../federation/interactions.ts";
 import { Elysia } from "elysia";
 import { mkdir, rm } from "node:fs/promises";
 import { join } from "node:path";
@@ -78,7 +79,8 @@ export function videoApiRoutes(context: ReturnType<typeof contextPlugin>, videos
     .post("/:id/views", async ({ params, ip, user, set }) => {
       const video = await findVisibleVideo(deps, params.id, user);
       if (!video || video.state !== "published") throw notFound("Video not found");
-      await deps.views.record(video.id, user ? `user:${user.id}` : `ip:${ip}`);
+      // A view of a remote video is also the origin's to count: it hears of each one, as PeerTube tells it.
+      if (await deps.views.record(video.id, user ? `user:${user.id}` : `ip:${ip}`)) await federateView(deps, video);
       set.status = 204;
       return "";
     })

@@ -10,6 +10,7 @@ import { parseConfig, type Config } from "../../src/config.ts";
 import { startServer, type Running } from "../../src/server.ts";
 import { connectionFromUrl, createQueues, type Queues } from "../../src/queue/queues.ts";
 import { createRedis } from "../../src/queue/redis.ts";
+import { TestClient } from "./app.ts";
 import { createTestDatabase, uniqueName, type TestDatabase } from "./db.ts";
 import { freePort, waitFor } from "./processes.ts";
 
@@ -87,4 +88,15 @@ export async function waitForQueueIdle(instance: Instance, queue: "ap-inbox" | "
   } finally {
     await q.close();
   }
+}
+
+/** A logged-in browser-like client of an instance's real server (throws when the login fails). */
+export async function loggedInClient(instance: Instance, username: string, password: string): Promise<TestClient> {
+  const client = new TestClient((request) => {
+    const url = new URL(request.url);
+    return fetch(new Request(`${instance.url}${url.pathname}${url.search}`, request), { redirect: "manual" });
+  }, "127.0.0.1");
+  const login = await client.login(username, password);
+  if (login.status !== 303) throw new Error(`${username} could not log in to ${instance.url}: ${login.status}`);
+  return client;
 }

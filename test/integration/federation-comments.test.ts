@@ -10,8 +10,7 @@ import type { UserRow } from "../../src/accounts/queries.ts";
 import { fetcherFor, instanceActor } from "../../src/federation/actors.ts";
 import { followRemoteActor } from "../../src/federation/follows.ts";
 import { federateVideo } from "../../src/federation/videos.ts";
-import { TestClient } from "../helpers/app.ts";
-import { startInstance, type Instance } from "../helpers/federation.ts";
+import { loggedInClient, startInstance, type Instance } from "../helpers/federation.ts";
 import { waitFor } from "../helpers/processes.ts";
 import { defaultChannelId, seedVideo } from "../helpers/videos.ts";
 
@@ -30,15 +29,7 @@ afterAll(async () => {
   await Promise.all([a?.stop(), b?.stop()]);
 }, 30_000);
 
-/** A logged-in browser-like client of an instance's real server. */
-async function clientOf(instance: Instance, username: string): Promise<TestClient> {
-  const client = new TestClient((request) => {
-    const url = new URL(request.url);
-    return fetch(new Request(`${instance.url}${url.pathname}${url.search}`, request), { redirect: "manual" });
-  }, "127.0.0.1");
-  expect((await client.login(username, PASSWORD)).status).toBe(303);
-  return client;
-}
+const clientOf = (instance: Instance, username: string) => loggedInClient(instance, username, PASSWORD);
 
 async function commentOn(instance: Instance, apIdPrefix: string) {
   const [row] = await instance.db.sql<{ id: number; text: string; deletedAt: Date | null; parentId: number | null; apId: string }[]>`

@@ -141,6 +141,16 @@ describe("inbox signature rules", () => {
     expect((await app.handle(signed)).status).toBe(401);
   });
 
+  test("a comment (Create of a Note) by someone else than the key's owner is queued as forwarded, for a re-read", async () => {
+    const bob = `${remoteUrl}/users/bob`;
+    const note = { id: `${bob}/statuses/1`, type: "Note", attributedTo: bob, inReplyTo: `${ORIGIN}/videos/watch/x`, content: "hi", to: ["https://www.w3.org/ns/activitystreams#Public"] };
+    const create = { id: `${note.id}/activity`, type: "Create", actor: bob, object: note };
+    expect((await app.handle(await signedPost(create, ana()))).status).toBe(202);
+    const keys = await app.deps.redis.keys(`${app.config.redisPrefix}bull:ap-inbox:in-*`);
+    const jobs = await Promise.all(keys.map(async (key) => JSON.parse((await app.deps.redis.hget(key, "data")) ?? "null")));
+    expect(jobs.find((job) => job?.activity?.id === create.id)).toMatchObject({ forwardedBy: `${remoteUrl}/users/ana` });
+  });
+
   test("a body over the inbox limit is 413", async () => {
     const big = { ...follow(), padding: "x".repeat(MAX_INBOX) };
     expect((await app.handle(await signedPost(big, ana()))).status).toBe(413);
@@ -155,6 +165,19 @@ describe("inbox signature rules", () => {
     // The key's actor was fetched and cached on the way.
     const [cached] = await app.db.sql`SELECT handle, domain FROM actors WHERE uri = ${`${remoteUrl}/users/ana`}`;
     expect(cached).toMatchObject({ handle: "ana", domain: `127.0.0.1:${remote.port}` });
+  });
+
+  test("a comment forwarded by a blocked actor is 403, even when its author is not blocked", async () => {
+    const bob = `${remoteUrl}/users/bob`;
+    const note = { id: `${bob}/statuses/2`, type: "Note", attributedTo: bob, inReplyTo: `${ORIGIN}/videos/watch/x`, content: "hi", to: ["https://www.w3.org/ns/activitystreams#Public"] };
+    const [block] = await app.db.sql<{ id: number }[]>`
+      INSERT INTO federation_blocks (actor_id) SELECT id FROM actors WHERE uri = ${`${remoteUrl}/users/ana`} RETURNING id::int`;
+    try {
+      const response = await app.handle(await signedPost({ id: `${note.id}/activity`, type: "Create", actor: bob, object: note }, ana()));
+      expect(response.status).toBe(403);
+    } finally {
+      await app.db.sql`DELETE FROM federation_blocks WHERE id = ${block!.id}`;
+    }
   });
 });
 

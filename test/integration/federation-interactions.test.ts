@@ -21,6 +21,8 @@ let evil: string;
 let video: SeededVideo;
 let handle: ReturnType<typeof createInboxHandler>;
 const sent: { queue: string; payload: any }[] = [];
+/** Objects the fake servers serve besides actors, by URL (Notes read back from their origin). */
+const served = new Map<string, unknown>();
 
 /** A fediverse server publishing Person actors under /users/NAME. */
 function fakeServer(): string {
@@ -29,6 +31,7 @@ function fakeServer(): string {
     hostname: "127.0.0.1",
     fetch(request) {
       const url = new URL(request.url);
+      if (served.has(url.href)) return Response.json(served.get(url.href), { headers: { "content-type": "application/activity+json" } });
       const match = /^\/users\/(\w+)$/.exec(url.pathname);
       if (!match) return new Response("not found", { status: 404 });
       const id = `${url.origin}/users/${match[1]}`;
@@ -276,5 +279,38 @@ describe("blocklist", () => {
     const [row] = await app.db.sql<{ id: number }[]>`SELECT id::int FROM federation_blocks WHERE domain = ${host(masto)}`;
     expect((await admin.submit(`/admin/federation/blocks/${row!.id}/delete`, {})).status).toBe(303);
     expect((await app.handle(new Request(`${ORIGIN}/w/${remote.shortId}`))).status).toBe(200);
+  });
+});
+
+describe("forwarded comments (signed by another server than the author's)", () => {
+  test("are applied with the Note as its origin serves it, not as the forwarder sent it", async () => {
+    const { activity, noteId } = createNote(masto, "carol", videoUri(), "<p>Original words</p>");
+    served.set(noteId, { "@context": "https://www.w3.org/ns/activitystreams", ...activity.object });
+    const tampered = { ...activity, object: { ...activity.object, content: "<p>Words put in her mouth</p>" } };
+    await handle({ activity: tampered, recipient: null, forwardedBy: `${evil}/users/eve` });
+    expect((await commentByApId(noteId))?.text).toBe("Original words");
+  });
+
+  test("are dropped when the origin does not serve the Note, or serves another object under its id", async () => {
+    const missing = createNote(masto, "carol", videoUri(), "<p>Never said</p>");
+    await handle({ activity: missing.activity, recipient: null, forwardedBy: `${evil}/users/eve` });
+    expect(await commentByApId(missing.noteId)).toBeNull();
+
+    const swapped = createNote(masto, "carol", videoUri(), "<p>Swapped</p>");
+    served.set(swapped.noteId, { ...swapped.activity.object, id: `${masto}/users/carol/statuses/other` });
+    await handle({ activity: swapped.activity, recipient: null, forwardedBy: `${evil}/users/eve` });
+    expect(await commentByApId(swapped.noteId)).toBeNull();
+  });
+
+  test("a forwarded Delete stands only when the origin no longer serves the Note", async () => {
+    const { activity, noteId } = createNote(masto, "dora", videoUri(), "<p>Still here</p>");
+    await handle({ activity, recipient: null });
+    served.set(noteId, { "@context": "https://www.w3.org/ns/activitystreams", ...activity.object });
+    const del = (n: number) => ({ id: `${masto}/users/dora/deletes/${n}`, type: "Delete", actor: `${masto}/users/dora`, object: noteId });
+    await handle({ activity: del(1), recipient: null, forwardedBy: `${evil}/users/eve` });
+    expect((await commentByApId(noteId))?.deletedAt).toBeNull();
+    served.set(noteId, { id: noteId, type: "Tombstone" });
+    await handle({ activity: del(2), recipient: null, forwardedBy: `${evil}/users/eve` });
+    expect((await commentByApId(noteId))?.deletedAt).not.toBeNull();
   });
 });
