@@ -8,7 +8,9 @@ import { readdir, rm, truncate, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { createTestApp, apiClient, type TestApp } from "../helpers/app.ts";
 import { makeClip } from "../helpers/media.ts";
-import { offerVodToRunners } from "../../src/runners/service.ts";
+import { waitFor } from "../helpers/processes.ts";
+import { offerVodToRunners, sweepRunnerJobs } from "../../src/runners/service.ts";
+import { startJobWorkers } from "../../src/server.ts";
 import { transcodeToHlsLadder } from "../../src/transcoding/vod.ts";
 import { findVideo } from "../../src/videos/queries.ts";
 
@@ -231,4 +233,31 @@ describe("runner API", () => {
     expect((await client().api(`/api/v1/runners/${erinId}`, { method: "DELETE", token: adminToken })).status).toBe(204);
     expect((await post("/jobs/request", { runnerToken: runner })).status).toBe(404);
   }, 60_000);
+
+  test("in \"both\" mode jobs no runner takes in time go to local workers; a silent runner loses its job", async () => {
+    const inBoth = (fallbackSeconds: number) => ({ ...t.deps, announceJobs: () => {}, config: { ...t.config, runners: { mode: "both" as const, fallbackSeconds, jobTimeoutSeconds: 120 } } });
+    const runner = await register("frank");
+    const unclaimed = await offeredVideo("Nobody wants it");
+    const held = await offeredVideo("Held then dropped");
+    await accept(runner, held.jobUuid);
+    // Before the timeouts nothing moves.
+    await sweepRunnerJobs(inBoth(30), new Date(Date.now() + 10_000));
+    expect((await jobRow(unclaimed.jobUuid)).state).toBe("pending");
+    expect((await jobRow(held.jobUuid)).state).toBe("processing");
+    // The runner has been silent past the job timeout: the job is offered again, one failure recorded.
+    await sweepRunnerJobs(inBoth(1000), new Date(Date.now() + 200_000));
+    expect(await jobRow(held.jobUuid)).toMatchObject({ state: "pending", failures: 1, errors: ['runner "frank" stopped answering for 120 s'] });
+    expect((await jobRow(unclaimed.jobUuid)).state).toBe("pending");
+    // Past the fallback time both go to local workers, which publish them.
+    await sweepRunnerJobs(inBoth(30), new Date(Date.now() + 60_000));
+    for (const v of [unclaimed, held]) expect((await jobRow(v.jobUuid)).state).toBe("cancelled");
+    const workers = startJobWorkers(inBoth(30));
+    try {
+      for (const v of [unclaimed, held]) {
+        await waitFor(`a local worker to publish ${v.uuid}`, async () => (await findVideo(t.deps.sql, { id: v.id }))?.state === "published", { timeoutMs: 60_000, intervalMs: 200 });
+      }
+    } finally {
+      await workers.close();
+    }
+  }, 120_000);
 });

@@ -148,6 +148,27 @@ describe("remote runners", () => {
     await again.stop();
   }, 120_000);
 
+  test("the runner socket tells registered runners that jobs wait, and refuses unknown tokens", async () => {
+    const wsUrl = `${base.replace("http", "ws")}/api/v1/runners/socket`;
+    const refused = new WebSocket(wsUrl, { headers: { "x-runner-token": "ptrt-guess" } } as never);
+    const outcome = await new Promise<string>((resolve) => {
+      refused.onopen = () => resolve("open");
+      refused.onerror = () => resolve("refused");
+    });
+    expect(outcome).toBe("refused");
+    const { runnerToken } = JSON.parse(await Bun.file(join(runnerDir, "solo.json")).text()) as { runnerToken: string };
+    const socket = new WebSocket(wsUrl, { headers: { "x-runner-token": runnerToken } } as never);
+    const messages: string[] = [];
+    socket.onmessage = (event) => messages.push(String(event.data));
+    await waitFor("the greeting sent on connection", () => messages.length === 1);
+    const video = await upload(await makeClip({ seconds: 1, width: 160, height: 120 }), "Announced clip");
+    await waitFor("an announcement of the new job", () => messages.length >= 2);
+    expect(messages.every((m) => m === '{"type":"available-jobs"}')).toBe(true);
+    socket.close();
+    // No runner runs now: the job waits, pending, for the next test's runners.
+    expect((await jobFor(video.uuid))?.state.label).toBe("Pending");
+  }, 60_000);
+
   test("two runners share a queue of jobs", async () => {
     startRunner("left");
     startRunner("right");
@@ -155,7 +176,7 @@ describe("remote runners", () => {
       const list = (await (await api("/api/v1/runners")).json()) as { data: { name: string }[] };
       return ["left", "right"].every((n) => list.data.some((r) => r.name === n));
     }, { timeoutMs: 30_000 });
-    const clip = await makeClip({ seconds: 6, width: 320, height: 240 });
+    const clip = await makeClip({ seconds: 4, width: 320, height: 240 });
     const videos = await Promise.all([1, 2, 3, 4].map((n) => upload(clip, `Shared ${n}`)));
     for (const v of videos) await waitPublished(v.id, 120_000);
     const done = await Promise.all(videos.map((v) => jobFor(v.uuid)));
