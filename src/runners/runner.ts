@@ -53,15 +53,30 @@ async function filesBelow(root: string): Promise<string[]> {
   return entries.filter((e) => e.isFile()).map((e) => relative(root, join(e.parentPath, e.name)));
 }
 
+/** Milliseconds a job spent in each step, for the log (and the runners benchmark, which reads it). */
+interface StepTimes {
+  download: number;
+  transcode: number;
+  upload: number;
+}
+
 /** One VOD job: download, transcode, upload; the hash map is left out (the instance computes its own). */
-async function runVodJob(client: RunnerClient, tokens: JobTokens, job: AcceptedJob, workRoot: string, report: (p: number) => void, signal: AbortSignal): Promise<void> {
+async function runVodJob(client: RunnerClient, tokens: JobTokens, job: AcceptedJob, workRoot: string, report: (p: number) => void, signal: AbortSignal): Promise<StepTimes> {
   const input = (job.payload.input ?? {}) as { videoFileUrl?: string };
   const output = (job.payload.output ?? {}) as { resolutions?: number[]; segmentSeconds?: number; preset?: string; downloadMp4?: boolean };
   if (!input.videoFileUrl) throw new Error("the job names no input file");
   const dir = join(workRoot, job.uuid);
   await mkdir(dir, { recursive: true });
   const source = join(dir, "source");
+  let mark = performance.now();
+  const lap = () => {
+    const now = performance.now();
+    const spent = now - mark;
+    mark = now;
+    return spent;
+  };
   await client.download(tokens, input.videoFileUrl, source);
+  const download = lap();
   const result = await transcodeToHlsLadder({
     input: source,
     outputDir: join(dir, "out"),
@@ -71,8 +86,10 @@ async function runVodJob(client: RunnerClient, tokens: JobTokens, job: AcceptedJ
     onProgress: report,
     signal,
   });
+  const transcode = lap();
   const files = (await filesBelow(result.outputDir)).filter((name) => !name.endsWith(SEGMENT_HASHES_FILE));
   await client.success(tokens, job.uuid, files.map((name) => ({ name, path: join(result.outputDir, name) })));
+  return { download, transcode, upload: lap() };
 }
 
 /** Runs one accepted job to its end, reporting progress every heartbeat; never throws. */
@@ -92,8 +109,9 @@ async function processJob(client: RunnerClient, runnerToken: string, job: Accept
   const started = performance.now();
   try {
     if (job.type !== "vod-hls-transcoding") throw new Error(`this runner does not handle ${job.type} jobs`);
-    await runVodJob(client, tokens, job, workRoot, (p) => { progress = p; }, stop.signal);
-    log(`tubelet runner: job ${job.uuid} done in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+    const times = await runVodJob(client, tokens, job, workRoot, (p) => { progress = p; }, stop.signal);
+    const s = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
+    log(`tubelet runner: job ${job.uuid} done in ${s(performance.now() - started)} (download ${s(times.download)}, transcode ${s(times.transcode)}, upload ${s(times.upload)})`);
   } catch (error) {
     const message = error instanceof FfmpegError ? `${error.message} ${error.stderrTail.slice(-3).join(" ")}` : (error as Error).message;
     if (options.signal.aborted) {
