@@ -49,6 +49,7 @@ import { runnerApiRoutes } from "./runners/api.ts";
 import { runnerAdminRoutes } from "./runners/admin-routes.tsx";
 import { createRunnerSocketHub, runnerAnnouncer, type RunnerSocket } from "./runners/socket.ts";
 import { startRunnerSupervisor } from "./runners/service.ts";
+import { createLiveFeeds, type LiveFeeds } from "./runners/live-feeds.ts";
 
 /**
  * The Content-Security-Policy of every page. Alpine evaluates x- attributes with new Function, hence 'unsafe-eval';
@@ -79,8 +80,8 @@ const EMBED_PREFIX = "/videos/embed/";
 /** The shared inbox and every actor's inbox. */
 const INBOX_PATH = /^\/(?:(?:accounts|video-channels)\/[^/]+\/)?inbox$/;
 
-/** A runner's result upload: the whole ladder, which may outweigh the original several times. */
-const RUNNER_RESULT_PATH = /^\/api\/v1\/runners\/jobs\/[^/]+\/success$/;
+/** A runner's uploads: a VOD ladder (which may outweigh the original several times), or a live's segments. */
+const RUNNER_RESULT_PATH = /^\/api\/v1\/runners\/jobs\/[^/]+\/(?:success|update)$/;
 const runnerResultLimit = (config: Config) => 2 * config.videos.maxUploadBytes + 1_048_576;
 
 /** The largest body a path accepts: uploads and avatars have their own limits, everything else a small one. */
@@ -114,9 +115,9 @@ function bodyLimit(config: Config) {
 }
 
 /** The whole HTTP application; `app.handle(request)` serves it without a port, which the tests use. */
-export function createApp(deps: AppDeps) {
+export function createApp(deps: AppDeps, liveFeeds: LiveFeeds = createLiveFeeds()) {
   const context = contextPlugin(deps);
-  const runners = { ...deps, announceJobs: runnerAnnouncer(deps.redis, deps.config.redisPrefix) };
+  const runners = { ...deps, announceJobs: runnerAnnouncer(deps.redis, deps.config.redisPrefix), liveFeeds };
   return new Elysia()
     .use(html({ autoDoctype: false, contentType: "text/html; charset=utf-8" }))
     .use(errorHandler(deps))
@@ -238,9 +239,13 @@ export async function startServer(config: Config, role: Role = "all"): Promise<R
     redis.disconnect();
   };
   if (role === "worker" || !tracker) return { url: "", rtmpPort: null, stop: closeAll };
+  const liveFeeds = createLiveFeeds();
   let live: RunningLive;
   try {
-    live = await startLive(deps, { listen: true });
+    // In "runners" mode lives are transcoded on runners too; the feeds carry their FLV to the runner that took the job.
+    const runnerDeps = { ...deps, announceJobs: runnerAnnouncer(redis, config.redisPrefix) };
+    const startOnRunner = config.runners.mode === "runners" ? (l: Parameters<LiveFeeds["start"]>[1]) => liveFeeds.start(runnerDeps, l) : undefined;
+    live = await startLive(deps, { listen: true, startOnRunner });
   } catch (error) {
     await closeAll();
     const code = (error as { code?: string }).code;
@@ -248,7 +253,7 @@ export async function startServer(config: Config, role: Role = "all"): Promise<R
     if (code === "EADDRNOTAVAIL") throw new ConfigError("TUBELET_RTMP_HOST", `${config.live.rtmpHost} is not an address of this machine`, "127.0.0.1");
     throw error;
   }
-  const app = createApp(deps).compile();
+  const app = createApp(deps, liveFeeds).compile();
   const runnerSockets = await createRunnerSocketHub({ sql, redis, redisPrefix: config.redisPrefix });
   let server: ReturnType<typeof Bun.serve<TrackerSocket | RunnerSocket>>;
   try {

@@ -7,7 +7,8 @@
 import { Elysia } from "elysia";
 import type { contextPlugin } from "../http/context.ts";
 import { requireApiUser } from "../api/bearer.ts";
-import { forbidden, notFound } from "../http/errors.ts";
+import { badRequest, forbidden, notFound } from "../http/errors.ts";
+import type { LiveFeeds } from "./live-feeds.ts";
 import type { UserRow } from "../accounts/queries.ts";
 import * as q from "./queries.ts";
 import {
@@ -17,6 +18,7 @@ import {
 import { acceptVodResult, resultFiles, vodSourceFile } from "./vod-jobs.ts";
 
 type Body = Record<string, unknown> | undefined;
+type RunnerApiDeps = RunnersDeps & { readonly liveFeeds: LiveFeeds };
 
 async function requireApiAdmin(deps: RunnersDeps, request: Request, user: UserRow | null, csrfToken: string): Promise<UserRow> {
   const caller = await requireApiUser(deps.sql, request, { user, csrfToken });
@@ -79,7 +81,7 @@ function adminRoutes(context: ReturnType<typeof contextPlugin>, deps: RunnersDep
 }
 
 /** What runners call, authenticated by the tokens in the body. */
-function runnerRoutes(context: ReturnType<typeof contextPlugin>, deps: RunnersDeps) {
+function runnerRoutes(context: ReturnType<typeof contextPlugin>, deps: RunnerApiDeps) {
   const jobOf = async (body: Body, uuid: string, ip: string) => {
     const runner = await authenticateRunner(deps.sql, body?.runnerToken, ip);
     return { runner, job: await jobOfRunner(deps.sql, runner, uuid, body?.jobToken) };
@@ -103,22 +105,38 @@ function runnerRoutes(context: ReturnType<typeof contextPlugin>, deps: RunnersDe
       const { job, jobToken } = await acceptRunnerJob(deps, runner, params.jobUUID);
       return { job: { ...runnerJobJson(job), jobToken } };
     })
-    .post("/jobs/:jobUUID/update", async ({ body, ip, params, set }) => {
-      const { job } = await jobOf(body as Body, params.jobUUID, ip);
-      await updateRunnerJob(deps.sql, job, (body as Body)?.progress);
-      set.status = 204;
-      return "";
-    })
+    .post(
+      "/jobs/:jobUUID/update",
+      async ({ request, ip, params, set }) => {
+        // JSON for progress; multipart when a live's runner sends segments and playlists (`payload[files]`).
+        const multipart = request.headers.get("content-type")?.startsWith("multipart/form-data");
+        const form = multipart ? await request.formData() : null;
+        const body = (form ? { runnerToken: form.get("runnerToken"), jobToken: form.get("jobToken") } : await request.json().catch(() => ({}))) as Body;
+        const { job } = await jobOf(body, params.jobUUID, ip);
+        if (form) {
+          if (job.type !== "live-rtmp-hls-transcoding") throw badRequest("Only live jobs upload files with /update.");
+          await deps.liveFeeds.accept(job.uuid, await resultFiles(form));
+        }
+        await updateRunnerJob(deps.sql, job, body?.progress);
+        set.status = 204;
+        return "";
+      },
+      { parse: "none" },
+    )
     .post("/jobs/:jobUUID/error", async ({ body, ip, params, set }) => {
       const { runner, job } = await jobOf(body as Body, params.jobUUID, ip);
       const message = typeof (body as Body)?.message === "string" ? String((body as Body)!.message) : "the runner reported an error";
       await failRunnerJob(deps, job, { runnerId: runner.id }, `runner "${runner.name}": ${message}`);
+      deps.liveFeeds.end(job.uuid, 1);
       set.status = 204;
       return "";
     })
     .post("/jobs/:jobUUID/abort", async ({ body, ip, params, set }) => {
       const { runner, job } = await jobOf(body as Body, params.jobUUID, ip);
-      await abortRunnerJob(deps, runner, job);
+      if (job.type === "live-rtmp-hls-transcoding") {
+        await failRunnerJob(deps, job, { runnerId: runner.id }, `runner "${runner.name}" aborted: ${String((body as Body)?.reason ?? "")}`);
+        deps.liveFeeds.end(job.uuid, 1);
+      } else await abortRunnerJob(deps, runner, job);
       set.status = 204;
       return "";
     })
@@ -126,13 +144,21 @@ function runnerRoutes(context: ReturnType<typeof contextPlugin>, deps: RunnersDe
       const { job } = await jobOf(body as Body, params.jobUUID, ip);
       return vodSourceFile(deps, job, params.videoUUID);
     })
+    .post("/jobs/:jobUUID/files/live/stream", async ({ body, ip, params }) => {
+      const { job } = await jobOf(body as Body, params.jobUUID, ip);
+      return deps.liveFeeds.stream(job.uuid);
+    })
     .post(
       "/jobs/:jobUUID/success",
       async ({ request, ip, params, set }) => {
         const form = await request.formData();
         const tokens = { runnerToken: form.get("runnerToken"), jobToken: form.get("jobToken") };
         const { runner, job } = await jobOf(tokens, params.jobUUID, ip);
-        await acceptVodResult(deps, runner, job, await resultFiles(form));
+        if (job.type === "live-rtmp-hls-transcoding") {
+          // The runner's ffmpeg wrote the last segments and ENDLIST (already uploaded): the live's transcoding is over.
+          await q.completeJob(deps.sql, job.id, runner.id);
+          deps.liveFeeds.end(job.uuid, 0);
+        } else await acceptVodResult(deps, runner, job, await resultFiles(form));
         set.status = 204;
         return "";
       },
@@ -141,6 +167,6 @@ function runnerRoutes(context: ReturnType<typeof contextPlugin>, deps: RunnersDe
 }
 
 /** Every /api/v1/runners route. */
-export function runnerApiRoutes(context: ReturnType<typeof contextPlugin>, deps: RunnersDeps) {
+export function runnerApiRoutes(context: ReturnType<typeof contextPlugin>, deps: RunnerApiDeps) {
   return new Elysia({ name: "runners-api-all" }).use(runnerRoutes(context, deps)).use(adminRoutes(context, deps));
 }

@@ -41,6 +41,10 @@ export interface RunnerClient {
   download(tokens: JobTokens, fileUrl: string, destination: string): Promise<void>;
   /** Posts the result files, each named by its path relative to the output folder. */
   success(tokens: JobTokens, uuid: string, files: readonly { name: string; path: string }[]): Promise<void>;
+  /** Opens a live's FLV stream (path from the payload). */
+  openStream(tokens: JobTokens, streamUrl: string): Promise<ReadableStream<Uint8Array>>;
+  /** Sends a live's new segments and playlists, given as bytes read when they were complete. */
+  sendLiveFiles(tokens: JobTokens, uuid: string, files: readonly { name: string; bytes: Uint8Array }[]): Promise<void>;
 }
 
 export interface JobTokens {
@@ -59,6 +63,13 @@ export function instanceOrigin(url: string): string {
 export function onInstance(origin: string, url: string): string {
   const parsed = new URL(url, origin);
   return `${origin}${parsed.pathname}${parsed.search}`;
+}
+
+function tokenForm(tokens: JobTokens): FormData {
+  const form = new FormData();
+  form.set("runnerToken", tokens.runnerToken);
+  form.set("jobToken", tokens.jobToken);
+  return form;
 }
 
 export function createRunnerClient(url: string): RunnerClient {
@@ -102,11 +113,19 @@ export function createRunnerClient(url: string): RunnerClient {
       await pipeline(Readable.fromWeb(response.body as never), createWriteStream(destination));
     },
     async success(tokens, uuid, files) {
-      const form = new FormData();
-      form.set("runnerToken", tokens.runnerToken);
-      form.set("jobToken", tokens.jobToken);
+      const form = tokenForm(tokens);
       for (const file of files) form.append("payload[files]", Bun.file(file.path), file.name);
       await post(`${job(uuid)}/success`, form);
+    },
+    async openStream(tokens, streamUrl) {
+      const response = await post(onInstance(origin, streamUrl), { ...tokens });
+      if (!response.body) throw new Error("the instance sent no stream");
+      return response.body;
+    },
+    async sendLiveFiles(tokens, uuid, files) {
+      const form = tokenForm(tokens);
+      for (const file of files) form.append("payload[files]", new Blob([file.bytes as Uint8Array<ArrayBuffer>]), file.name);
+      await post(`${job(uuid)}/update`, form);
     },
   };
 }

@@ -199,9 +199,9 @@ export async function abortJob(sql: Sql, id: number, runnerId: number): Promise<
 }
 
 /** Processing jobs whose runner has been silent since `before`. */
-export async function listSilentJobs(sql: Sql, before: Date): Promise<{ id: number; uuid: string; videoId: number | null; runnerName: string | null }[]> {
+export async function listSilentJobs(sql: Sql, before: Date): Promise<{ id: number; uuid: string; type: RunnerJobType; videoId: number | null; runnerName: string | null }[]> {
   return sql`
-    SELECT j.id::int, j.uuid::text, j.video_id::int AS "videoId", r.name AS "runnerName"
+    SELECT j.id::int, j.uuid::text, j.type, j.video_id::int AS "videoId", r.name AS "runnerName"
     FROM runner_jobs j LEFT JOIN runners r ON r.id = j.runner_id
     WHERE j.state = 'processing' AND j.last_contact < ${before}`;
 }

@@ -11,6 +11,7 @@ import { tmpdir } from "node:os";
 import { transcodeToHlsLadder } from "../transcoding/vod.ts";
 import { SEGMENT_HASHES_FILE } from "../transcoding/hashes.ts";
 import { FfmpegError } from "../transcoding/ffmpeg.ts";
+import { runLiveJob } from "./live-runner.ts";
 import { RunnerApiError, createRunnerClient, type AcceptedJob, type JobTokens, type RunnerClient } from "./client.ts";
 
 export interface RunnerOptions {
@@ -108,6 +109,12 @@ async function processJob(client: RunnerClient, runnerToken: string, job: Accept
   }, (options.heartbeatSeconds ?? 5) * 1000);
   const started = performance.now();
   try {
+    if (job.type === "live-rtmp-hls-transcoding") {
+      await runLiveJob(client, tokens, job, workRoot, stop.signal);
+      await client.success(tokens, job.uuid, []);
+      log(`tubelet runner: live job ${job.uuid} ended after ${((performance.now() - started) / 1000).toFixed(1)} s`);
+      return;
+    }
     if (job.type !== "vod-hls-transcoding") throw new Error(`this runner does not handle ${job.type} jobs`);
     const times = await runVodJob(client, tokens, job, workRoot, (p) => { progress = p; }, stop.signal);
     const s = (ms: number) => `${(ms / 1000).toFixed(2)} s`;

@@ -82,7 +82,7 @@ export async function acceptRunnerJob(deps: Pick<RunnersDeps, "sql">, runner: q.
     if (!(await q.findJob(deps.sql, uuid))) throw notFound("Unknown runner job.");
     throw new HttpError(409, "This job is no longer pending: another runner took it, or it was cancelled.");
   }
-  if (job.videoId !== null) await vq.setVideoState(deps.sql, job.videoId, "transcoding", { progress: 0 });
+  if (job.videoId !== null && job.type === "vod-hls-transcoding") await vq.setVideoState(deps.sql, job.videoId, "transcoding", { progress: 0 });
   return { job, jobToken };
 }
 
@@ -99,7 +99,7 @@ export async function updateRunnerJob(sql: Sql, job: q.RunnerJobRow, progress: u
   const value = typeof progress === "number" && Number.isFinite(progress) ? Math.max(0, Math.min(99, Math.floor(progress))) : null;
   if (progress !== undefined && progress !== null && value === null) throw badRequest("progress must be a number from 0 to 100.");
   await q.touchJob(sql, job.id, value);
-  if (value !== null && job.videoId !== null) await vq.setVideoProgress(sql, job.videoId, value);
+  if (value !== null && job.videoId !== null && job.type === "vod-hls-transcoding") await vq.setVideoProgress(sql, job.videoId, value);
 }
 
 /**
@@ -108,12 +108,14 @@ export async function updateRunnerJob(sql: Sql, job: q.RunnerJobRow, progress: u
  */
 export async function failRunnerJob(
   deps: RunnersDeps,
-  job: Pick<q.RunnerJobRow, "id" | "videoId">,
+  job: Pick<q.RunnerJobRow, "id" | "videoId" | "type">,
   holder: { runnerId: number } | { silentBefore: Date },
   reason: string,
 ): Promise<void> {
-  const result = await q.failJob(deps.sql, job.id, holder, reason.slice(0, 500), MAX_JOB_FAILURES);
-  if (!result || job.videoId === null) return;
+  // A live cannot be replayed to another runner: its job fails at once, and the live's own state is the ingest's business.
+  const live = job.type === "live-rtmp-hls-transcoding";
+  const result = await q.failJob(deps.sql, job.id, holder, reason.slice(0, 500), live ? 1 : MAX_JOB_FAILURES);
+  if (!result || job.videoId === null || live) return;
   if (result.state === "errored") {
     const last = result.errors.at(-1) ?? reason;
     await vq.setVideoState(deps.sql, job.videoId, "failed", { reason: `Transcoding failed ${result.failures} times on remote runners; last: ${last}`.slice(0, 1000) });
