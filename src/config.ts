@@ -30,6 +30,17 @@ export interface Config {
   readonly p2p: P2pConfig;
   readonly live: LiveConfig;
   readonly federation: FederationConfig;
+  readonly runners: RunnersConfig;
+}
+
+/** Remote transcoding runners (`tubelet runner`): who transcodes, and when a silent runner loses its job. */
+export interface RunnersConfig {
+  /** local: this instance's workers only; runners: remote runners only; both: runners first, local after `fallbackSeconds`. */
+  readonly mode: "local" | "runners" | "both";
+  /** In "both" mode, a job no runner accepted within this time goes to a local worker. */
+  readonly fallbackSeconds: number;
+  /** A runner silent for this long on a job it accepted loses it; the job is offered again. */
+  readonly jobTimeoutSeconds: number;
 }
 
 /** ActivityPub federation: discovery, actors, signed inboxes and outbound delivery. */
@@ -207,6 +218,11 @@ export function parseConfig(env: Env): Config {
     p2p: parseP2pConfig(env),
     live: parseLiveConfig(env, publicUrl),
     federation: parseFederationConfig(env),
+    runners: Object.freeze({
+      mode: oneOf(env, "TUBELET_TRANSCODING_MODE", "local", ["local", "runners", "both"]),
+      fallbackSeconds: integer(env, "TUBELET_RUNNER_FALLBACK_SECONDS", 30, 1, 86_400, "30"),
+      jobTimeoutSeconds: integer(env, "TUBELET_RUNNER_JOB_TIMEOUT_SECONDS", 120, 2, 86_400, "120"),
+    }),
   });
 }
 

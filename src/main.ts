@@ -3,7 +3,7 @@
 import { parseArgs } from "node:util";
 import { ConfigError, parseConfig } from "./config.ts";
 import { VERSION } from "./version.ts";
-import { runAdmin, runMigrate, runServe, runTestcardCommand } from "./cli/commands.ts";
+import { runAdmin, runMigrate, runRunnerCommand, runServe, runTestcardCommand } from "./cli/commands.ts";
 
 export const USAGE = `Tubelet ${VERSION}: a federated video platform in one executable.
 
@@ -13,6 +13,10 @@ Usage:
   tubelet migrate               apply pending database migrations and exit
   tubelet admin create-user --username U --email E --password P [--admin]
                                 create an account (with --admin, an administrator)
+  tubelet admin generate-runner-token
+                                print a new registration token for remote runners
+  tubelet runner --url URL --token TOKEN [--name N] [--concurrency K] [--state FILE]
+                                transcode for an instance from this machine (keeps its runner token in FILE)
   tubelet testcard --url rtmp://HOST:1935/live --key KEY [--duration S]
                                 stream a test pattern with a clock and a tone to a live (Ctrl+C stops it)
   tubelet --help | --version
@@ -50,6 +54,7 @@ export async function main(argv: string[]): Promise<number> {
     }
     if (command === "admin") return await runAdmin(parseConfig(process.env), rest);
     if (command === "testcard") return await runTestcardCommand(rest);
+    if (command === "runner") return await runRunnerCommand(rest);
     throw new UsageError(command ? `unknown command "${command}"` : "no command given");
   } catch (error) {
     if (error instanceof ConfigError) {

@@ -45,6 +45,11 @@ import { federationRoutes } from "./federation/routes.ts";
 import { fetcherFor, instanceActor } from "./federation/actors.ts";
 import { createInboxHandler } from "./federation/inbox.ts";
 import { createDeliveryHandler } from "./federation/delivery.ts";
+import { runnerApiRoutes } from "./runners/api.ts";
+import { runnerAdminRoutes } from "./runners/admin-routes.tsx";
+import { createRunnerSocketHub, runnerAnnouncer, type RunnerSocket } from "./runners/socket.ts";
+import { startRunnerSupervisor } from "./runners/service.ts";
+import { createLiveFeeds, type LiveFeeds } from "./runners/live-feeds.ts";
 
 /**
  * The Content-Security-Policy of every page. Alpine evaluates x- attributes with new Function, hence 'unsafe-eval';
@@ -75,6 +80,10 @@ const EMBED_PREFIX = "/videos/embed/";
 /** The shared inbox and every actor's inbox. */
 const INBOX_PATH = /^\/(?:(?:accounts|video-channels)\/[^/]+\/)?inbox$/;
 
+/** A runner's uploads: a VOD ladder (which may outweigh the original several times), or a live's segments. */
+const RUNNER_RESULT_PATH = /^\/api\/v1\/runners\/jobs\/[^/]+\/(?:success|update)$/;
+const runnerResultLimit = (config: Config) => 2 * config.videos.maxUploadBytes + 1_048_576;
+
 /** The largest body a path accepts: uploads and avatars have their own limits, everything else a small one. */
 export function bodyLimitFor(pathname: string, config: Config): number {
   if (pathname === "/api/v1/videos/upload" || pathname === "/api/v1/videos/upload-resumable") {
@@ -82,6 +91,7 @@ export function bodyLimitFor(pathname: string, config: Config): number {
   }
   if (pathname.endsWith("/avatar") || pathname.endsWith("/avatar/pick")) return config.maxAvatarBytes + 65_536;
   if (INBOX_PATH.test(pathname)) return config.federation.maxInboxBytes;
+  if (RUNNER_RESULT_PATH.test(pathname)) return runnerResultLimit(config);
   return config.maxBodyBytes;
 }
 
@@ -105,8 +115,9 @@ function bodyLimit(config: Config) {
 }
 
 /** The whole HTTP application; `app.handle(request)` serves it without a port, which the tests use. */
-export function createApp(deps: AppDeps) {
+export function createApp(deps: AppDeps, liveFeeds: LiveFeeds = createLiveFeeds()) {
   const context = contextPlugin(deps);
+  const runners = { ...deps, announceJobs: runnerAnnouncer(deps.redis, deps.config.redisPrefix), liveFeeds };
   return new Elysia()
     .use(html({ autoDoctype: false, contentType: "text/html; charset=utf-8" }))
     .use(errorHandler(deps))
@@ -131,6 +142,8 @@ export function createApp(deps: AppDeps) {
     .use(settingsRoutes(context))
     .use(channelApiRoutes(context))
     .use(videoApiRoutes(context, deps))
+    .use(runnerApiRoutes(context, runners))
+    .use(runnerAdminRoutes(context, runners))
     .use(apiRoutes(context));
 }
 
@@ -154,14 +167,14 @@ const HOUSEKEEPING_MS = 10 * 60_000;
 const FEDERATION_CONCURRENCY = 8;
 
 /** Starts the in-process job workers: transcoding, and federation's inbox and delivery queues. */
-export function startJobWorkers(deps: Pick<AppDeps, "sql" | "config" | "layout" | "queues">): WorkerPool {
+export function startJobWorkers(deps: Pick<AppDeps, "sql" | "config" | "layout" | "queues" | "redis">): WorkerPool {
   const { config } = deps;
   const federation = { sql: deps.sql, config, queues: deps.queues, fetcher: fetcherFor(config) };
   return startWorkers(
     config.redisUrl,
     config.redisPrefix,
     {
-      transcode: { handler: createTranscodeHandler(deps), concurrency: config.videos.transcodeConcurrency },
+      transcode: { handler: createTranscodeHandler({ ...deps, announceRunnerJobs: runnerAnnouncer(deps.redis, config.redisPrefix) }), concurrency: config.videos.transcodeConcurrency },
       ...(config.federation.enabled
         ? {
             "ap-inbox": { handler: createInboxHandler(federation), concurrency: FEDERATION_CONCURRENCY },
@@ -209,6 +222,8 @@ export async function startServer(config: Config, role: Role = "all"): Promise<R
   };
   const workers = role === "web" ? null : startJobWorkers(deps);
   if (workers) await requeueWaitingVideos(deps);
+  // Silent runners lose their jobs and, in "both" mode, unclaimed jobs go to local workers.
+  const stopSupervisor = workers ? startRunnerSupervisor({ ...deps, announceJobs: runnerAnnouncer(redis, config.redisPrefix) }) : null;
   // Buffered view counts reach PostgreSQL every few seconds; a crash loses at most this window's views.
   const flush = () => Promise.all([deps.views.flush(), deps.p2pStats.flush()]);
   const flusher = setInterval(() => flush().catch((e) => console.error(`counter flush: ${e.message}`)), VIEW_FLUSH_MS);
@@ -216,6 +231,7 @@ export async function startServer(config: Config, role: Role = "all"): Promise<R
   const closeAll = async () => {
     clearInterval(flusher);
     clearInterval(housekeeping);
+    stopSupervisor?.();
     await flush().catch(() => 0);
     await workers?.close();
     await deps.queues.close();
@@ -223,9 +239,13 @@ export async function startServer(config: Config, role: Role = "all"): Promise<R
     redis.disconnect();
   };
   if (role === "worker" || !tracker) return { url: "", rtmpPort: null, stop: closeAll };
+  const liveFeeds = createLiveFeeds();
   let live: RunningLive;
   try {
-    live = await startLive(deps, { listen: true });
+    // In "runners" mode lives are transcoded on runners too; the feeds carry their FLV to the runner that took the job.
+    const runnerDeps = { ...deps, announceJobs: runnerAnnouncer(redis, config.redisPrefix) };
+    const startOnRunner = config.runners.mode === "runners" ? (l: Parameters<LiveFeeds["start"]>[1]) => liveFeeds.start(runnerDeps, l) : undefined;
+    live = await startLive(deps, { listen: true, startOnRunner });
   } catch (error) {
     await closeAll();
     const code = (error as { code?: string }).code;
@@ -233,8 +253,9 @@ export async function startServer(config: Config, role: Role = "all"): Promise<R
     if (code === "EADDRNOTAVAIL") throw new ConfigError("TUBELET_RTMP_HOST", `${config.live.rtmpHost} is not an address of this machine`, "127.0.0.1");
     throw error;
   }
-  const app = createApp(deps).compile();
-  let server: ReturnType<typeof Bun.serve<TrackerSocket>>;
+  const app = createApp(deps, liveFeeds).compile();
+  const runnerSockets = await createRunnerSocketHub({ sql, redis, redisPrefix: config.redisPrefix });
+  let server: ReturnType<typeof Bun.serve<TrackerSocket | RunnerSocket>>;
   try {
     server = Bun.serve({
       port: config.port,
@@ -242,18 +263,21 @@ export async function startServer(config: Config, role: Role = "all"): Promise<R
       // Server-Sent Events (the bell, upload progress) send a keep-alive at least every 25 s; Bun's default of 10 s
       // would cut them between two.
       idleTimeout: SSE_IDLE_SECONDS,
-      maxRequestBodySize: Math.max(config.maxBodyBytes, config.maxAvatarBytes + 65_536, config.videos.maxUploadBytes + 1_048_576),
+      maxRequestBodySize: Math.max(config.maxBodyBytes, config.maxAvatarBytes + 65_536, runnerResultLimit(config)),
       // The tracker's WebSocket shares the port; every other request goes to the app.
       fetch: (request, bunServer) => {
-        const answer = tracker.tryUpgrade(request, bunServer);
-        return answer === null ? app.handle(request) : answer;
+        const answer = tracker.tryUpgrade(request, bunServer as never);
+        if (answer !== null) return answer;
+        const runner = runnerSockets.tryUpgrade(request, bunServer as never, bunServer.requestIP(request)?.address ?? "unknown");
+        return runner === null ? app.handle(request) : runner;
       },
-      websocket: tracker.websocket,
+      websocket: runnerSockets.combine(tracker.websocket),
     });
     // Elysia reads the client address through `server.requestIP`; it only knows the server it started itself.
     app.server = server;
   } catch (error) {
     await live.stop();
+    await runnerSockets.close();
     await closeAll();
     const code = (error as { code?: string }).code;
     if (code === "EADDRINUSE") throw new ConfigError("TUBELET_PORT", `port ${config.port} on ${config.host} is already in use`, "9001");
@@ -268,6 +292,7 @@ export async function startServer(config: Config, role: Role = "all"): Promise<R
       await live.stop();
       await server.stop(true);
       tracker.close();
+      await runnerSockets.close();
       await closeAll();
     },
   };

@@ -8,6 +8,8 @@ import { registerUser } from "../accounts/service.ts";
 import { HttpError } from "../http/errors.ts";
 import { startServer, type Role } from "../server.ts";
 import { runTestcard } from "../live/testcard.ts";
+import { generateRunnerTokenCommand } from "../runners/command.ts";
+export { runRunnerCommand } from "../runners/command.ts";
 
 export async function runServe(config: Config, role: Role = "all"): Promise<number> {
   const running = await startServer(config, role);
@@ -35,6 +37,7 @@ export async function runMigrate(config: Config): Promise<number> {
 
 export async function runAdmin(config: Config, args: string[]): Promise<number> {
   const [sub, ...rest] = args;
+  if (sub === "generate-runner-token") return generateRunnerTokenCommand(config);
   if (sub !== "create-user") {
     throw Object.assign(new Error(sub ? `unknown admin command "${sub}"` : "admin needs a command"), { code: "ERR_PARSE_ARGS_ADMIN" });
   }

@@ -5,7 +5,7 @@
  *
  * Owns: the transcoder and watcher of every live publishing to this process, and their timers.
  */
-import { readdir, rm } from "node:fs/promises";
+import { mkdir, readdir, rm } from "node:fs/promises";
 import { join } from "node:path";
 import type { Sql } from "../db/client.ts";
 import type { Config } from "../config.ts";
@@ -13,6 +13,7 @@ import type { Layout } from "../storage/layout.ts";
 import type { AuthorizeResult, PublishRequest, PublishSession, RtmpHooks, StreamInfo } from "./rtmp/server.ts";
 import { canPassThrough, LIVE_LIST_SIZE, LIVE_MASTER_PLAYLIST, LIVE_SEGMENT_SECONDS, liveHlsArgs, liveRenditionsFor } from "./transcode-args.ts";
 import { startLiveTranscoder, type LiveTranscoder } from "./transcoder.ts";
+import type { LiveHlsOptions } from "./transcode-args.ts";
 import { watchLiveSegments, type LiveSegmentWatcher } from "./segment-hashes.ts";
 import { beginLiveSession, beginRefusal, endLiveSession, findLiveForPublish, markLivePlayable, newLiveSessionId } from "./service.ts";
 
@@ -23,6 +24,8 @@ export interface LiveIngestDeps {
   /** Turns an ended live's segments into a video on demand; called after the live ended, errors are logged. */
   readonly saveReplay: (ended: EndedLive) => Promise<void>;
   readonly log?: (line: string) => void;
+  /** Hands a live's transcoding to a remote runner instead of a local ffmpeg (transcoding mode "runners"). */
+  readonly startOnRunner?: (live: { videoId: number; dir: string; output: Omit<LiveHlsOptions, "outputDir"> }) => Promise<LiveTranscoder>;
 }
 
 /** What is left of a live session once its publisher is gone. */
@@ -112,22 +115,26 @@ export function createLiveIngest(deps: LiveIngestDeps): LiveIngest {
     return {
       async start(info: StreamInfo) {
         started = true;
-        const args = liveHlsArgs({
-          outputDir: dir,
+        const output = {
           latency: live.latencyMode,
           renditions: liveRenditionsFor(info, config.live.resolutions),
           passthrough: config.live.passthrough && canPassThrough(info),
           source: info,
           keepAllSegments: live.saveReplay,
           preset: config.videos.preset,
-        });
-        transcoder = await startLiveTranscoder({
-          args,
-          outputDir: dir,
-          onExit: (code, tail) => {
-            if (code !== 0 && code !== 255) log(`live: ffmpeg for ${live.uuid} exited with ${code}: ${tail.trim().split("\n").pop()}`);
-          },
-        });
+        };
+        if (deps.startOnRunner) {
+          await mkdir(dir, { recursive: true });
+          transcoder = await deps.startOnRunner({ videoId: live.videoId, dir, output });
+        } else {
+          transcoder = await startLiveTranscoder({
+            args: liveHlsArgs({ outputDir: dir, ...output }),
+            outputDir: dir,
+            onExit: (code, tail) => {
+              if (code !== 0 && code !== 255) log(`live: ffmpeg for ${live.uuid} exited with ${code}: ${tail.trim().split("\n").pop()}`);
+            },
+          });
+        }
         // Hashes outlive the playlist window by as much again: a player a little behind still verifies its peers.
         watcher = watchLiveSegments({ dir, keep: 2 * LIVE_LIST_SIZE[live.latencyMode] });
         watchUntilPlayable();

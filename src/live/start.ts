@@ -4,7 +4,7 @@
  */
 import type { UploadDeps } from "../videos/upload.ts";
 import { startRtmpServer } from "./rtmp/server.ts";
-import { createLiveIngest } from "./ingest.ts";
+import { createLiveIngest, type LiveIngestDeps } from "./ingest.ts";
 import { createReplaySaver } from "./replay.ts";
 import { endLeftoverLives } from "./service.ts";
 import { LIVE_SEGMENT_SECONDS } from "./transcode-args.ts";
@@ -17,10 +17,13 @@ export interface RunningLive {
 }
 
 /** Ends leftover lives, then listens for publishers unless TUBELET_RTMP_PORT is off or lives are disabled. */
-export async function startLive(deps: UploadDeps, options: { listen: boolean; log?: (line: string) => void }): Promise<RunningLive> {
+export async function startLive(
+  deps: UploadDeps,
+  options: { listen: boolean; log?: (line: string) => void; startOnRunner?: LiveIngestDeps["startOnRunner"] },
+): Promise<RunningLive> {
   const log = options.log ?? ((line: string) => console.log(line));
   const saveReplay = createReplaySaver(deps);
-  const ingest = createLiveIngest({ sql: deps.sql, config: deps.config, layout: deps.layout, saveReplay, log });
+  const ingest = createLiveIngest({ sql: deps.sql, config: deps.config, layout: deps.layout, saveReplay, log, startOnRunner: options.startOnRunner });
   const leftovers = await endLeftoverLives(deps.sql);
   // In the background: a replay of a long live takes a while to remux, start-up should not wait for it.
   const replays = Promise.all(

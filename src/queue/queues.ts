@@ -3,7 +3,8 @@ import { Queue, Worker, type Job, type ConnectionOptions } from "bullmq";
 
 /** Every queue's payload, by queue name. */
 export interface JobPayloads {
-  transcode: { videoId: number };
+  /** `local`: a job no remote runner took in time, transcoded here whatever the transcoding mode. */
+  transcode: { videoId: number; local?: boolean };
   /**
    * An inbound activity whose signature was verified, and the local actor whose inbox got it (null: shared inbox).
    * `forwardedBy`: the actor that signed it when that is not its author (a forwarded comment).
@@ -20,7 +21,9 @@ const VALIDATORS: { [Q in QueueName]: (data: unknown) => JobPayloads[Q] } = {
     if (typeof videoId !== "number" || !Number.isInteger(videoId) || videoId <= 0) {
       throw new Error(`transcode job needs a positive integer videoId, got ${JSON.stringify(data)}`);
     }
-    return { videoId };
+    const local = (data as { local?: unknown }).local;
+    if (local !== undefined && typeof local !== "boolean") throw new Error("transcode job's local flag must be a boolean");
+    return local ? { videoId, local } : { videoId };
   },
   "ap-inbox"(data) {
     const { activity, recipient, forwardedBy } = (data ?? {}) as { activity?: unknown; recipient?: unknown; forwardedBy?: unknown };

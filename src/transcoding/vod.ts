@@ -97,9 +97,7 @@ export async function transcodeToHlsLadder(options: TranscodeVodOptions): Promis
     if (ladder.status === "rejected") throw ladder.reason;
     if (imageStep.status === "rejected") throw imageStep.reason;
     const images = imageStep.value;
-    const outputs = await describeRenditions(hlsDir, probe, renditions, config);
-    await rewriteMaster(hlsDir, outputs);
-    await writeSegmentHashMap(hlsDir, await hashSegments(hlsDir, outputs.map((r) => r.playlist)));
+    const outputs = await finishHlsFolder(hlsDir, probe, renditions, config);
     if (options.downloadMp4) {
       const top = join(hlsDir, outputs[outputs.length - 1]!.playlist);
       await run(options, downloadMp4Args(top, join(workDir, DOWNLOAD_FILE)), probe.durationSeconds, phase(95, 99));
@@ -154,6 +152,18 @@ function phaseProgress(onProgress?: (percent: number) => void) {
   };
 }
 
+/**
+ * Completes a ladder's HLS folder from what is on disk: measures each rendition, writes the master playlist's
+ * attributes and the segment hash map. Remote runners' results go through it on the instance too, so the
+ * master and the hashes served are always computed here, never taken from whoever encoded.
+ */
+export async function finishHlsFolder(hlsDir: string, probe: MediaProbe, renditions: readonly Rendition[], config: LadderConfig): Promise<RenditionOutput[]> {
+  const outputs = await describeRenditions(hlsDir, probe, renditions, config);
+  await rewriteMaster(hlsDir, outputs);
+  await writeSegmentHashMap(hlsDir, await hashSegments(hlsDir, outputs.map((r) => r.playlist)));
+  return outputs;
+}
+
 /** Reads back each rendition's playlist, init segment and segment sizes to compute its master playlist attributes. */
 async function describeRenditions(hlsDir: string, probe: MediaProbe, renditions: readonly Rendition[], config: LadderConfig): Promise<RenditionOutput[]> {
   const fps = probe.video && renditions.length ? outputFps(probe.video.fps, config.maxFps) : null;
@@ -190,10 +200,10 @@ async function rewriteMaster(hlsDir: string, renditions: readonly RenditionOutpu
 }
 
 /**
- * Puts the finished work folder in place with renames only. If an older output exists (a re-transcode),
+ * Puts a finished work folder in place with renames only. If an older output exists (a re-transcode),
  * it is moved aside first and deleted after, so the output path is never half-written.
  */
-async function moveIntoPlace(workDir: string, outputDir: string): Promise<void> {
+export async function moveIntoPlace(workDir: string, outputDir: string): Promise<void> {
   await mkdir(dirname(outputDir), { recursive: true });
   const existing = await readdir(outputDir).catch(() => null);
   if (existing === null) {

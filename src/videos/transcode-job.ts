@@ -15,6 +15,7 @@ import { FfmpegError } from "../transcoding/ffmpeg.ts";
 import { transcodeToHlsLadder, type VodOutput } from "../transcoding/vod.ts";
 import { removeVideoFiles } from "./service.ts";
 import { notifyTranscodeFailed, notifyVideoPublished } from "../notifications/service.ts";
+import { offerVodToRunners } from "../runners/service.ts";
 import * as q from "./queries.ts";
 
 export interface TranscodeJobDeps {
@@ -23,6 +24,8 @@ export interface TranscodeJobDeps {
   readonly layout: Layout;
   /** Where the federation of a newly published video is queued. */
   readonly queues: Queues;
+  /** Tells remote runners that a job waits (set where runners may transcode). */
+  readonly announceRunnerJobs?: () => void;
 }
 
 /** Progress is written at most this often: the page polls it, and every write is a row update. */
@@ -47,11 +50,31 @@ async function renditionSizes(output: VodOutput, hlsDir: string): Promise<q.Rend
   );
 }
 
+/**
+ * Marks a video published with the sizes of its ladder, now in place. False when the video was deleted while
+ * it was transcoded: then its new files are removed too and nothing is published.
+ */
+export async function recordTranscodedOutput(deps: Pick<TranscodeJobDeps, "sql" | "layout">, video: q.VideoRow, output: VodOutput): Promise<boolean> {
+  const renditions = await renditionSizes(output, join(output.outputDir, "hls"));
+  const total = renditions.reduce((sum, r) => sum + r.size, 0);
+  if (!(await q.findVideo(deps.sql, { id: video.id }))) {
+    await removeVideoFiles(deps, video);
+    return false;
+  }
+  await q.markPublished(deps.sql, video.id, renditions, total);
+  return true;
+}
+
 /** Runs one transcode; a failure on the last attempt marks the video failed with ffmpeg's reason. */
 export function createTranscodeHandler(deps: TranscodeJobDeps) {
-  return async ({ videoId }: { videoId: number }, job: Job): Promise<void> => {
+  return async ({ videoId, local }: { videoId: number; local?: boolean }, job: Job): Promise<void> => {
     const video = await q.findVideo(deps.sql, { id: videoId });
     if (!video || !video.originalPath) return; // deleted while queued: nothing to do
+    // With runners, the job is offered to them; in "both" mode the runner sweep queues it back here (`local`) when none takes it.
+    if (deps.config.runners.mode !== "local" && !local) {
+      await offerVodToRunners({ ...deps, announceJobs: deps.announceRunnerJobs ?? (() => {}) }, video);
+      return;
+    }
     await q.setVideoState(deps.sql, videoId, "transcoding", { progress: 0 });
     let lastWrite = 0;
     try {
@@ -73,14 +96,7 @@ export function createTranscodeHandler(deps: TranscodeJobDeps) {
           void job.updateProgress(percent);
         },
       });
-      const renditions = await renditionSizes(output, join(output.outputDir, "hls"));
-      const total = renditions.reduce((sum, r) => sum + r.size, 0);
-      // The video may have been deleted while ffmpeg ran: then its new files must go too.
-      if (!(await q.findVideo(deps.sql, { id: videoId }))) {
-        await removeVideoFiles(deps, video);
-        return;
-      }
-      await q.markPublished(deps.sql, videoId, renditions, total);
+      if (!(await recordTranscodedOutput(deps, video, output))) return;
     } catch (error) {
       const lastAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
       const reason = error instanceof FfmpegError ? transcodeFailureReason(error) : (error as Error).message;

@@ -170,3 +170,14 @@ describe("parseConfig: live", () => {
     expect(() => parseConfig(env)).toThrow(message);
   });
 });
+
+describe("parseConfig: remote runners", () => {
+  test("transcoding stays local unless asked, with a fallback and a job timeout", () => {
+    expect(parseConfig({}).runners).toEqual({ mode: "local", fallbackSeconds: 30, jobTimeoutSeconds: 120 });
+    const both = parseConfig({ TUBELET_TRANSCODING_MODE: "both", TUBELET_RUNNER_FALLBACK_SECONDS: "5", TUBELET_RUNNER_JOB_TIMEOUT_SECONDS: "60" });
+    expect(both.runners).toEqual({ mode: "both", fallbackSeconds: 5, jobTimeoutSeconds: 60 });
+  });
+  test("an unknown mode names the variable and the choices", () => {
+    expect(() => parseConfig({ TUBELET_TRANSCODING_MODE: "remote" })).toThrow('TUBELET_TRANSCODING_MODE: "remote" is not one of local, runners, both');
+  });
+});

@@ -1,0 +1,2 @@
+-- Placeholder: number 0009 belongs to another branch; the merge replaces this file with that migration.
+SELECT 1;
