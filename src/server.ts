@@ -45,6 +45,8 @@ import { federationRoutes } from "./federation/routes.ts";
 import { fetcherFor, instanceActor } from "./federation/actors.ts";
 import { createInboxHandler } from "./federation/inbox.ts";
 import { createDeliveryHandler } from "./federation/delivery.ts";
+import { startRedundancySchedule } from "./redundancy/service.ts";
+import { redundancyRoutes } from "./redundancy/routes.tsx";
 
 /**
  * The Content-Security-Policy of every page. Alpine evaluates x- attributes with new Function, hence 'unsafe-eval';
@@ -129,6 +131,7 @@ export function createApp(deps: AppDeps) {
     .use(playlistRoutes(context))
     .use(feedRoutes(context))
     .use(settingsRoutes(context))
+    .use(redundancyRoutes(context))
     .use(channelApiRoutes(context))
     .use(videoApiRoutes(context, deps))
     .use(apiRoutes(context));
@@ -209,6 +212,8 @@ export async function startServer(config: Config, role: Role = "all"): Promise<R
   };
   const workers = role === "web" ? null : startJobWorkers(deps);
   if (workers) await requeueWaitingVideos(deps);
+  // Mirroring and the checks of others' mirrors run where jobs run.
+  const stopRedundancy = workers && config.federation.enabled ? startRedundancySchedule({ ...deps, fetcher: fetcherFor(config) }) : null;
   // Buffered view counts reach PostgreSQL every few seconds; a crash loses at most this window's views.
   const flush = () => Promise.all([deps.views.flush(), deps.p2pStats.flush()]);
   const flusher = setInterval(() => flush().catch((e) => console.error(`counter flush: ${e.message}`)), VIEW_FLUSH_MS);
@@ -216,6 +221,7 @@ export async function startServer(config: Config, role: Role = "all"): Promise<R
   const closeAll = async () => {
     clearInterval(flusher);
     clearInterval(housekeeping);
+    await stopRedundancy?.();
     await flush().catch(() => 0);
     await workers?.close();
     await deps.queues.close();
