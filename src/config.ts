@@ -31,6 +31,7 @@ export interface Config {
   readonly live: LiveConfig;
   readonly federation: FederationConfig;
   readonly runners: RunnersConfig;
+  readonly redundancy: RedundancyConfig;
 }
 
 /** Remote transcoding runners (`tubelet runner`): who transcodes, and when a silent runner loses its job. */
@@ -223,6 +224,7 @@ export function parseConfig(env: Env): Config {
       fallbackSeconds: integer(env, "TUBELET_RUNNER_FALLBACK_SECONDS", 30, 1, 86_400, "30"),
       jobTimeoutSeconds: integer(env, "TUBELET_RUNNER_JOB_TIMEOUT_SECONDS", 120, 2, 86_400, "120"),
     }),
+    redundancy: parseRedundancyConfig(env),
   });
 }
 
@@ -342,5 +344,49 @@ function parseFederationConfig(env: Env): FederationConfig {
     hostPauseAfter: integer(env, "TUBELET_FEDERATION_HOST_PAUSE_AFTER", 10, 1, 1000, "10"),
     hostPauseMs: integer(env, "TUBELET_FEDERATION_HOST_PAUSE_MS", 60_000, 100, 86_400_000, "60000"),
     hostPauseMaxMs: integer(env, "TUBELET_FEDERATION_HOST_PAUSE_MAX_MS", 21_600_000, 100, 7 * 86_400_000, "21600000"),
+  });
+}
+
+/** One mirroring strategy: how much disk its mirrors may take (0 turns it off) and how long each is kept at least. */
+export interface RedundancyStrategyConfig {
+  readonly sizeBytes: number;
+  readonly minLifetimeHours: number;
+}
+
+/**
+ * Redundancy: mirroring the videos of followed instances, and who may mirror ours. These are the defaults; the
+ * administrators may change all but the interval on /admin/redundancy.
+ */
+export interface RedundancyConfig {
+  readonly enabled: boolean;
+  /** How often the mirroring job runs: chooses, downloads, renews, evicts, and re-checks others' mirrors of ours. */
+  readonly intervalSeconds: number;
+  readonly maxItems: number;
+  readonly acceptFrom: "nobody" | "anybody" | "followings";
+  readonly mostViewed: RedundancyStrategyConfig;
+  readonly trending: RedundancyStrategyConfig;
+  readonly recentlyAdded: RedundancyStrategyConfig & { readonly minViews: number };
+}
+
+function parseRedundancyStrategy(env: Env, name: string, sizeBytes: number): RedundancyStrategyConfig {
+  return Object.freeze({
+    sizeBytes: integer(env, `TUBELET_REDUNDANCY_${name}_BYTES`, sizeBytes, 0, 2 ** 50, "10737418240"),
+    minLifetimeHours: integer(env, `TUBELET_REDUNDANCY_${name}_MIN_HOURS`, 24, 0, 24 * 365, "24"),
+  });
+}
+
+/** Redundancy is off until an administrator turns it on; accepting others' mirrors is PeerTube's default (anybody). */
+function parseRedundancyConfig(env: Env): RedundancyConfig {
+  return Object.freeze({
+    enabled: boolean(env, "TUBELET_REDUNDANCY", false),
+    intervalSeconds: integer(env, "TUBELET_REDUNDANCY_INTERVAL_SECONDS", 3600, 1, 7 * 86_400, "3600"),
+    maxItems: integer(env, "TUBELET_REDUNDANCY_MAX_ITEMS", 100, 0, 1_000_000, "100"),
+    acceptFrom: oneOf(env, "TUBELET_REDUNDANCY_ACCEPT_FROM", "anybody", ["nobody", "anybody", "followings"]),
+    mostViewed: parseRedundancyStrategy(env, "MOST_VIEWED", 10 * 1024 ** 3),
+    trending: parseRedundancyStrategy(env, "TRENDING", 0),
+    recentlyAdded: Object.freeze({
+      ...parseRedundancyStrategy(env, "RECENTLY_ADDED", 0),
+      minViews: integer(env, "TUBELET_REDUNDANCY_RECENTLY_ADDED_MIN_VIEWS", 10, 0, 1_000_000_000, "10"),
+    }),
   });
 }

@@ -50,6 +50,8 @@ import { runnerAdminRoutes } from "./runners/admin-routes.tsx";
 import { createRunnerSocketHub, runnerAnnouncer, type RunnerSocket } from "./runners/socket.ts";
 import { startRunnerSupervisor } from "./runners/service.ts";
 import { createLiveFeeds, type LiveFeeds } from "./runners/live-feeds.ts";
+import { startRedundancySchedule } from "./redundancy/service.ts";
+import { redundancyRoutes } from "./redundancy/routes.tsx";
 
 /**
  * The Content-Security-Policy of every page. Alpine evaluates x- attributes with new Function, hence 'unsafe-eval';
@@ -140,6 +142,7 @@ export function createApp(deps: AppDeps, liveFeeds: LiveFeeds = createLiveFeeds(
     .use(playlistRoutes(context))
     .use(feedRoutes(context))
     .use(settingsRoutes(context))
+    .use(redundancyRoutes(context))
     .use(channelApiRoutes(context))
     .use(videoApiRoutes(context, deps))
     .use(runnerApiRoutes(context, runners))
@@ -224,6 +227,8 @@ export async function startServer(config: Config, role: Role = "all"): Promise<R
   if (workers) await requeueWaitingVideos(deps);
   // Silent runners lose their jobs and, in "both" mode, unclaimed jobs go to local workers.
   const stopSupervisor = workers ? startRunnerSupervisor({ ...deps, announceJobs: runnerAnnouncer(redis, config.redisPrefix) }) : null;
+  // Mirroring and the checks of others' mirrors run where jobs run.
+  const stopRedundancy = workers && config.federation.enabled ? startRedundancySchedule({ ...deps, fetcher: fetcherFor(config) }) : null;
   // Buffered view counts reach PostgreSQL every few seconds; a crash loses at most this window's views.
   const flush = () => Promise.all([deps.views.flush(), deps.p2pStats.flush()]);
   const flusher = setInterval(() => flush().catch((e) => console.error(`counter flush: ${e.message}`)), VIEW_FLUSH_MS);
@@ -232,6 +237,7 @@ export async function startServer(config: Config, role: Role = "all"): Promise<R
     clearInterval(flusher);
     clearInterval(housekeeping);
     stopSupervisor?.();
+    await stopRedundancy?.();
     await flush().catch(() => 0);
     await workers?.close();
     await deps.queues.close();

@@ -11,6 +11,10 @@ export interface PlayerConfig {
   readonly videoId: string;
   /** Set on a live's player: how far behind the live edge to play. */
   readonly live?: LiveLatency;
+  /** Mirror folders holding the same files as the master playlist's folder (redundancy). */
+  readonly mirrors?: readonly string[];
+  /** URL of the SHA-256 map of the segments, which mirrors' bytes are checked against. */
+  readonly hashesUrl?: string;
 }
 
 export interface P2PConfig extends PlayerConfig {
@@ -19,7 +23,6 @@ export interface P2PConfig extends PlayerConfig {
   /** ws(s) URLs of WebTorrent trackers. */
   readonly trackers: readonly string[];
   readonly stunServers: readonly string[];
-  /** URL of the SHA-256 map of the segments. */
   readonly hashesUrl: string;
   /** Instance-tuned P2P Media Loader settings, only the keys the core knows. */
   readonly settings: Readonly<Partial<Record<CoreNumberSetting, number>>>;
@@ -53,7 +56,14 @@ type Dataset = Readonly<Record<string, string | undefined>>;
 /** The attributes every player needs. */
 export function readPlayerConfig(dataset: Dataset): PlayerConfig {
   const live = dataset.live === "low" || dataset.live === "normal" ? dataset.live : undefined;
-  return { src: dataset.src ?? "", videoId: dataset.videoId ?? "", ...(live ? { live } : {}) };
+  const mirrors = stringList(dataset.mirrors).filter((m) => /^https?:\/\//.test(m));
+  return {
+    src: dataset.src ?? "",
+    videoId: dataset.videoId ?? "",
+    ...(live ? { live } : {}),
+    ...(mirrors.length ? { mirrors } : {}),
+    ...(dataset.hashes ? { hashesUrl: dataset.hashes } : {}),
+  };
 }
 
 /**

@@ -12,6 +12,8 @@ import { readPlayerConfig } from "./config.ts";
 import { addStatsOverlay, bufferAhead, startStatsReporter, type PlayerStats } from "./stats.ts";
 import { bindQualityMenu, bindViewBeacon, createPlayer, exposeForTests, startPlayerOnPage, statsUrl } from "./ui.ts";
 import { applyPageOptions } from "./page-options.ts";
+import { createSourcePicker, failoverXhr, type SourcePicker, type XhrFunction } from "./mirrors.ts";
+import { createSegmentChecker, fetchSegmentHashMap } from "./integrity.ts";
 import type { VideoJs, VjsPlayer } from "./videojs.ts";
 
 const videojs = videojsImport as unknown as VideoJs;
@@ -26,12 +28,22 @@ videojs.Vhs?.xhr.onResponse((request) => {
   if (body instanceof ArrayBuffer) httpBytes += body.byteLength;
 });
 
+// Playlists and segments go to the origin and the mirrors (redundancy) with failover. VHS's request function is
+// global, so it asks for the picker and checker of the player on the page now.
+let picker: SourcePicker | null = null;
+let checkSegment: ReturnType<typeof createSegmentChecker> = async () => "unlisted";
+const videojsWithXhr = videojs as unknown as { xhr: XhrFunction };
+videojsWithXhr.xhr = failoverXhr(videojsWithXhr.xhr, () => picker, (...args) => checkSegment(...args));
+
 /** Starts the player on `<video id="player">`; returns what stops it (null when the page has none). */
 function start(): (() => void) | null {
   httpBytes = 0;
   const element = document.getElementById("player");
   if (!(element instanceof HTMLVideoElement)) return null;
   const config = readPlayerConfig(element.dataset);
+  picker = createSourcePicker({ masterUrl: config.src, pageUrl: location.href, mirrors: config.mirrors ?? [] });
+  const hashesUrl = config.hashesUrl;
+  checkSegment = hashesUrl ? createSegmentChecker({ loadMap: (fresh) => fetchSegmentHashMap(hashesUrl, fresh) }) : async () => "unlisted";
   const created = createPlayer(videojs, { html5: { vhs: { overrideNative: true } }, ...(config.live ? { liveui: true } : {}) });
   if (!created) return null;
   const { player, setStatsToggle } = created;

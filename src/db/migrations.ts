@@ -7,7 +7,7 @@ import m0005 from "../../migrations/0005_live.sql" with { type: "text" };
 import m0006 from "../../migrations/0006_federation.sql" with { type: "text" };
 import m0007 from "../../migrations/0007_federation_videos.sql" with { type: "text" };
 import m0008 from "../../migrations/0008_federation_interactions.sql" with { type: "text" };
-import m0009 from "../../migrations/0009_reserved.sql" with { type: "text" };
+import m0009 from "../../migrations/0009_redundancy.sql" with { type: "text" };
 import m0010 from "../../migrations/0010_runners.sql" with { type: "text" };
 
 export interface MigrationFile {
@@ -24,6 +24,6 @@ export const MIGRATIONS: readonly MigrationFile[] = [
   { file: "0006_federation.sql", sql: m0006 },
   { file: "0007_federation_videos.sql", sql: m0007 },
   { file: "0008_federation_interactions.sql", sql: m0008 },
-  { file: "0009_reserved.sql", sql: m0009 },
+  { file: "0009_redundancy.sql", sql: m0009 },
   { file: "0010_runners.sql", sql: m0010 },
 ];

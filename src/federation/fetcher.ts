@@ -93,11 +93,14 @@ const MAX_REDIRECTS = 3;
 const AP_ACCEPT = 'application/activity+json, application/ld+json; profile="https://www.w3.org/ns/activitystreams"';
 
 /** Reads at most `maxBytes` of a body, stopping (and cancelling the stream) as soon as it is exceeded. */
-async function readLimited(response: Response, maxBytes: number, url: string): Promise<string> {
+export async function readLimitedBytes(response: Response, maxBytes: number, url: string): Promise<Uint8Array> {
   const declared = Number(response.headers.get("content-length") ?? 0);
-  if (declared > maxBytes) throw new RefusedFetchError(`${url}: ${declared} bytes is over the ${maxBytes}-byte limit`);
+  if (declared > maxBytes) {
+    await response.body?.cancel();
+    throw new RefusedFetchError(`${url}: ${declared} bytes is over the ${maxBytes}-byte limit`);
+  }
   const reader = response.body?.getReader();
-  if (!reader) return "";
+  if (!reader) return new Uint8Array();
   const chunks: Uint8Array[] = [];
   let total = 0;
   for (;;) {
@@ -110,7 +113,11 @@ async function readLimited(response: Response, maxBytes: number, url: string): P
     }
     chunks.push(value);
   }
-  return Buffer.concat(chunks).toString("utf8");
+  return new Uint8Array(Buffer.concat(chunks));
+}
+
+async function readLimited(response: Response, maxBytes: number, url: string): Promise<string> {
+  return Buffer.from(await readLimitedBytes(response, maxBytes, url)).toString("utf8");
 }
 
 /** The fetcher with the instance's limits and address policy. */

@@ -12,6 +12,8 @@ import { onAnnounceVideo, onCreateVideo, onDeleteVideo, onUpdateVideo, type Prep
 import { carriesNote, onCreateNote, onDeleteNoteIfKept, onUpdateNote } from "./inbox-comments.ts";
 import { onLike, onDislike, onUndoRating, onView, isRatingActivity } from "./inbox-ratings.ts";
 import { localActorUri, parseLocalActorUri } from "./urls.ts";
+import { carriesCacheFile } from "../redundancy/cache-file.ts";
+import { onCacheFile, onUndoCacheFile, undoesCacheFile, type PreparedCacheFile } from "../redundancy/origin.ts";
 
 export interface InboxContext {
   readonly sql: Db;
@@ -25,6 +27,8 @@ export interface InboxContext {
   readonly video?: PreparedVideo | null;
   /** The activity as received, for forwarding it unchanged (a Linked Data signature it carries stays valid). */
   readonly raw?: Record<string, unknown>;
+  /** The CacheFile (a mirror of one of our videos) a Create or Update carries, checked before the transaction. */
+  readonly cacheFile?: PreparedCacheFile | null;
 }
 
 export type InboxHandler = (ctx: InboxContext) => Promise<readonly OutboundActivity[]>;
@@ -77,6 +81,7 @@ export const onReject: InboxHandler = async (ctx) => {
 
 /** Undo of a Follow, a Like or a Dislike: the sender takes it back. An actor can only undo its own activities. */
 export const onUndo: InboxHandler = async (ctx) => {
+  if (undoesCacheFile(ctx.activity)) return onUndoCacheFile(ctx);
   const embedded = parseEmbeddedActivity(ctx.activity.object);
   if (embedded && isRatingActivity(embedded.type)) return onUndoRating(ctx);
   if (embedded && (embedded.type !== "Follow" || embedded.actor !== ctx.sender.uri)) return NOTHING;
@@ -85,11 +90,13 @@ export const onUndo: InboxHandler = async (ctx) => {
   return NOTHING;
 };
 
-/** Create: a Note is a comment, anything else may be a Video. */
-export const onCreate: InboxHandler = (ctx) => (carriesNote(ctx.activity.object) ? onCreateNote(ctx) : onCreateVideo(ctx));
+/** Create: a Note is a comment, a CacheFile a mirror of one of our videos, anything else may be a Video. */
+export const onCreate: InboxHandler = (ctx) =>
+  carriesNote(ctx.activity.object) ? onCreateNote(ctx) : carriesCacheFile(ctx.activity.object) ? onCacheFile(ctx) : onCreateVideo(ctx);
 
-/** Update: of a comment or of a video. */
-export const onUpdate: InboxHandler = (ctx) => (carriesNote(ctx.activity.object) ? onUpdateNote(ctx) : onUpdateVideo(ctx));
+/** Update: of a comment, of a mirror (a renewed CacheFile) or of a video. */
+export const onUpdate: InboxHandler = (ctx) =>
+  carriesNote(ctx.activity.object) ? onUpdateNote(ctx) : carriesCacheFile(ctx.activity.object) ? onCacheFile(ctx) : onUpdateVideo(ctx);
 
 /** Delete: of a comment kept here (Delete carries a bare id, so the stored comments are asked first), else of a video. */
 export const onDelete: InboxHandler = async (ctx) => (await onDeleteNoteIfKept(ctx)) ?? onDeleteVideo(ctx);

@@ -14,6 +14,7 @@ import { keyBelongsToActor, verifyInboxSignature } from "./signatures.ts";
 import { markInboxSeen } from "./queries.ts";
 import { isActorBlocked } from "./block-queries.ts";
 import { prepareVideoActivity } from "./inbox-videos.ts";
+import { prepareCacheFileActivity } from "../redundancy/origin.ts";
 
 export interface InboxAnswer {
   readonly status: 202 | 400 | 401 | 403 | 413;
@@ -127,11 +128,13 @@ export function createInboxHandler(deps: FederationDeps & { queues: Queues }) {
     const sender = await resolveRemoteActor(deps, activity.actor);
     // Announced videos, their channels and accounts are fetched now, for the same reason.
     const video = handler ? await prepareVideoActivity(deps, activity) : null;
+    // A mirror's CacheFile is checked against our segments now: fetching from the mirror takes time.
+    const cacheFile = handler ? await prepareCacheFileActivity(deps, activity, sender) : null;
     const outbound = await deps.sql.begin(async (tx): Promise<readonly OutboundActivity[]> => {
       if (!(await markInboxSeen(tx, activity.id))) return [];
       if (!handler) return [];
       const { publicUrl } = deps.config;
-      return handler({ sql: tx, publicUrl, allowHttp: deps.config.federation.allowPrivate, activity, sender, video, raw: payload.activity });
+      return handler({ sql: tx, publicUrl, allowHttp: deps.config.federation.allowPrivate, activity, sender, video, cacheFile, raw: payload.activity });
     });
     await enqueueDeliveries(deps.queues, deps.config, outbound);
   };

@@ -14,6 +14,7 @@ import { listPublicVideos } from "./queries.ts";
 import { videoJson, videoListItemJson } from "./shapes.ts";
 import { liveStatus, liveVideoJson } from "../live/shapes.ts";
 import { findLiveByVideoId } from "../live/queries.ts";
+import { mirrorsOf } from "../redundancy/present.ts";
 
 const SORTS = ["-publishedAt", "publishedAt", "-views"] as const;
 
@@ -87,7 +88,7 @@ export function videoApiRoutes(context: ReturnType<typeof contextPlugin>, videos
     .get("/:id", async ({ request, params, user }) => {
       const video = await findVisibleVideo(deps, params.id, await optionalApiUser(deps.sql, request, user));
       if (!video) throw notFound("Video not found");
-      const json = videoJson(deps.config, video);
+      const json = videoJson(deps.config, video, await mirrorsOf(deps.sql, deps.config, video));
       return video.isLive ? liveVideoJson(deps.config, json, liveStatus(video.uuid, await findLiveByVideoId(deps.sql, video.id))) : json;
     })
     .put("/:id", async ({ request, params, body, user, page, set }) => {

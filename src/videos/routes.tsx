@@ -24,6 +24,7 @@ import { livePlayerView } from "../live/shapes.ts";
 import type { AppDeps } from "../http/context.ts";
 import type { PageContext } from "../../views/context.ts";
 import type { VideosDeps } from "./service.ts";
+import { mirrorsOf } from "../redundancy/present.ts";
 import { canManage, deleteVideo, editVideo, findVisibleVideo, retryTranscode, videoForChange } from "./service.ts";
 
 /**
@@ -125,7 +126,7 @@ export function videoRoutes(context: ReturnType<typeof contextPlugin>, deps: Vid
         if (!video) throw notFound(page.t("video.notFound"));
         const manage = canManage(video, user);
         const [extras, live] = await Promise.all([loadWatchExtras(deps.sql, video, user), video.isLive ? loadLiveWatch(deps, video, manage) : null]);
-        const player = playerView(video, deps.config, deps.swarmPeers(video.uuid));
+        const player = { ...playerView(video, deps.config, deps.swarmPeers(video.uuid)), mirrors: await mirrorsOf(deps.sql, deps.config, video) };
         return (
           <WatchPage
             page={page}
@@ -148,7 +149,7 @@ export function videoRoutes(context: ReturnType<typeof contextPlugin>, deps: Vid
       if (!video || video.state !== "published") throw notFound(page.t("video.notFound"));
       // An embed shows no consent notice, so P2P only runs for viewers who already said yes.
       const mode = viewerPlayerMode(deps.config, user, cookie);
-      const player = playerView(video, deps.config, deps.swarmPeers(video.uuid));
+      const player = { ...playerView(video, deps.config, deps.swarmPeers(video.uuid)), mirrors: await mirrorsOf(deps.sql, deps.config, video) };
       // A live plays its session on air; off air the embed shows where the live stands.
       const live = video.isLive ? await loadLiveWatch(deps, video, false) : null;
       return (

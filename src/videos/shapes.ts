@@ -49,7 +49,8 @@ export function videoListItemJson(config: Config, v: VideoListRow) {
   };
 }
 
-export function videoJson(config: Config, v: VideoRow) {
+/** A video as PeerTube's API shows it; `mirrors` are the folders other instances mirror its playlist in. */
+export function videoJson(config: Config, v: VideoRow, mirrors: readonly string[] = []) {
   const urls = videoUrls(v.uuid);
   const published = v.state === "published";
   return {
@@ -65,7 +66,7 @@ export function videoJson(config: Config, v: VideoRow) {
             type: 1,
             playlistUrl: v.originMasterUrl ?? absoluteUrl(config, urls.master),
             segmentsSha256Url: v.apId !== null ? v.originHashesUrl : absoluteUrl(config, urls.hashes),
-            redundancies: [],
+            redundancies: mirrors.map((baseUrl) => ({ baseUrl })),
             files: v.renditions.map((r) => ({
               resolution: { id: r.height, label: v.audioOnly ? "Audio" : `${r.height}p` },
               size: r.size,

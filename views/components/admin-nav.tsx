@@ -6,6 +6,7 @@ const PAGES = [
   { href: "/admin/p2p", key: "admin.nav.p2p" },
   { href: "/admin/federation", key: "admin.nav.federation" },
   { href: "/admin/runners", key: "admin.nav.runners" },
+  { href: "/admin/redundancy", key: "admin.nav.redundancy" },
 ] as const;
 
 export function AdminNav({ page, current }: { page: PageContext; current: (typeof PAGES)[number]["href"] }) {

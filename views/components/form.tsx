@@ -89,6 +89,18 @@ export function Csrf({ token }: { token: string }) {
   return <input type="hidden" name="_csrf" value={token} />;
 }
 
+/** A one-button form that POSTs to `action` (approve, unblock, remove...), carrying the CSRF token. */
+export function PostButton({ action, token, label }: { action: string; token: string; label: string }) {
+  return (
+    <form method="post" action={action} class="inline">
+      <Csrf token={token} />
+      <button type="submit" class="button" safe>
+        {label}
+      </button>
+    </form>
+  );
+}
+
 export function Alert({ message, kind }: { message?: string | null; kind?: "error" | "info" }) {
   if (!message) return "";
   return (

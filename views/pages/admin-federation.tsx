@@ -1,7 +1,7 @@
 /** Administration: the federation blocklist (servers and remote accounts this instance refuses to talk to). */
 import type { PageContext } from "../context.ts";
 import { Layout } from "../layout.tsx";
-import { Alert, Csrf } from "../components/form.tsx";
+import { Alert, Csrf, PostButton } from "../components/form.tsx";
 import { AdminNav } from "../components/admin-nav.tsx";
 
 export interface BlockView {
@@ -63,12 +63,7 @@ export function AdminFederationPage({ page, blocks, notice, error }: { page: Pag
                 </td>
                 <td safe>{b.createdAt.toISOString().slice(0, 16).replace("T", " ")}</td>
                 <td>
-                  <form method="post" action={`/admin/federation/blocks/${b.id}/delete`} class="inline">
-                    <Csrf token={page.csrfToken} />
-                    <button type="submit" class="button" safe>
-                      {t("admin.federation.unblock")}
-                    </button>
-                  </form>
+                  <PostButton action={`/admin/federation/blocks/${b.id}/delete`} token={page.csrfToken} label={t("admin.federation.unblock")} />
                 </td>
               </tr>
             ))}

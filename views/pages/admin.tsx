@@ -1,7 +1,7 @@
 /** Administration: accounts waiting for approval. */
 import type { PageContext } from "../context.ts";
 import { Layout } from "../layout.tsx";
-import { Alert, Csrf } from "../components/form.tsx";
+import { Alert, Csrf, PostButton } from "../components/form.tsx";
 import { AdminNav } from "../components/admin-nav.tsx";
 
 export interface PendingUser {
@@ -45,12 +45,7 @@ export function AdminUsersPage({ page, pending, notice }: { page: PageContext; p
                 <td safe>{u.email}</td>
                 <td safe>{u.createdAt.toISOString().slice(0, 16).replace("T", " ")}</td>
                 <td>
-                  <form method="post" action={`/admin/users/${u.id}/approve`} class="inline">
-                    <Csrf token={page.csrfToken} />
-                    <button type="submit" class="button" safe>
-                      {t("admin.pending.approve")}
-                    </button>
-                  </form>
+                  <PostButton action={`/admin/users/${u.id}/approve`} token={page.csrfToken} label={t("admin.pending.approve")} />
                 </td>
               </tr>
             ))}

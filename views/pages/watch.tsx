@@ -55,6 +55,8 @@ export interface WatchView {
   readonly stunServers?: readonly string[];
   /** Instance-tuned P2P Media Loader settings (highDemandTimeWindow, httpDownloadInitialTimeoutMs, ...). */
   readonly p2pSettings?: Readonly<Record<string, number>>;
+  /** Mirror folders holding the same files as the master playlist's folder; players spread segment requests over them. */
+  readonly mirrors?: readonly string[];
   /** Set for a live on air: the player keeps this latency behind the live edge. */
   readonly live?: "low" | "normal";
   /** A video of another instance: where it comes from, and its page there. */
@@ -217,6 +219,7 @@ export function Player({ video, page }: { video: WatchView; page?: PageContext }
         data-trackers={JSON.stringify(video.trackers ?? [])}
         data-stun={JSON.stringify(video.stunServers ?? [])}
         data-hashes={video.hashesUrl ?? ""}
+        data-mirrors={JSON.stringify(video.mirrors ?? [])}
         data-p2p-settings={JSON.stringify(video.p2pSettings ?? {})}
         data-live={video.live}
         {...{ playsinline: true }}
