@@ -64,7 +64,7 @@ async function control<T>(origin: string, path: string, body?: unknown): Promise
 export async function startFedifyPeer(options: { caCertFile: string }): Promise<FedifyPeer> {
   const port = await freePort();
   const origin = `http://127.0.0.1:${port}`;
-  const service: Service = startService(["bun", join(import.meta.dir, "fedify-peer.ts")], {
+  const service: Service = startService([process.execPath, join(import.meta.dir, "fedify-peer.ts")], {
     env: { PATH: process.env.PATH, HOME: process.env.HOME, PEER_PORT: String(port), NODE_EXTRA_CA_CERTS: options.caCertFile },
   });
   await waitForHttp(`${origin}/control/received`, service);
