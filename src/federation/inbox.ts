@@ -133,8 +133,9 @@ export function createInboxHandler(deps: FederationDeps & { queues: Queues }) {
     const outbound = await deps.sql.begin(async (tx): Promise<readonly OutboundActivity[]> => {
       if (!(await markInboxSeen(tx, activity.id))) return [];
       if (!handler) return [];
-      const { publicUrl } = deps.config;
-      return handler({ sql: tx, publicUrl, allowHttp: deps.config.federation.allowPrivate, activity, sender, video, cacheFile, raw: payload.activity });
+      // Only what came from its author is passed on as it came: a forwarded body may have been altered on the way.
+      const raw = payload.forwardedBy ? undefined : payload.activity;
+      return handler({ sql: tx, publicUrl: deps.config.publicUrl, allowHttp: deps.config.federation.allowPrivate, activity, sender, video, cacheFile, raw });
     });
     await enqueueDeliveries(deps.queues, deps.config, outbound);
   };

@@ -7,6 +7,7 @@
  *
  *   POST /control/follow   {handle}                       looks the handle up (WebFinger) and sends a Follow
  *   POST /control/reply    {inReplyTo, content, to}       sends a Create(Note) in HTML to those actors' inboxes
+ *   POST /control/like     {object, to}                   favourites an object: a Like to those actors' inboxes
  *   GET  /control/received                                 every activity received so far, as Fedify read it
  *
  * Run directly: `bun test/helpers/fedify-peer.ts` with PEER_PORT set.
@@ -14,7 +15,7 @@
 import { randomUUID } from "node:crypto";
 import { join } from "node:path";
 import { createFederation, generateCryptoKeyPair, MemoryKvStore, type Context, type InboxContext } from "@fedify/fedify";
-import { Accept, Activity, Announce, Create, Endpoints, Follow, Mention, Note, Person, PUBLIC_COLLECTION, Undo, isActor } from "@fedify/vocab";
+import { Accept, Activity, Announce, Create, Endpoints, Follow, Like, Mention, Note, Person, PUBLIC_COLLECTION, Undo, isActor } from "@fedify/vocab";
 import { freePort, startService, waitForHttp, type Service } from "./processes.ts";
 
 /** Bun has Temporal, TypeScript's libs do not yet; Fedify takes Temporal instants for dates. */
@@ -40,6 +41,8 @@ export interface FedifyPeer {
   follow(handle: string): Promise<{ actorId: string; followId: string }>;
   /** Replies to `inReplyTo` with an HTML Note, delivered to the inboxes of the actors `to`; answers the Note's id. */
   reply(inReplyTo: string, content: string, to: readonly string[]): Promise<string>;
+  /** Favourites `object` (a Like, as Mastodon sends for a status showing it), delivered to the actors `to`. */
+  like(object: string, to: readonly string[]): Promise<string>;
   received(): Promise<ReceivedActivity[]>;
   /** Everything the peer process wrote, for failure messages. */
   output(): string;
@@ -61,7 +64,7 @@ async function control<T>(origin: string, path: string, body?: unknown): Promise
 export async function startFedifyPeer(options: { caCertFile: string }): Promise<FedifyPeer> {
   const port = await freePort();
   const origin = `http://127.0.0.1:${port}`;
-  const service: Service = startService(["bun", join(import.meta.dir, "fedify-peer.ts")], {
+  const service: Service = startService([process.execPath, join(import.meta.dir, "fedify-peer.ts")], {
     env: { PATH: process.env.PATH, HOME: process.env.HOME, PEER_PORT: String(port), NODE_EXTRA_CA_CERTS: options.caCertFile },
   });
   await waitForHttp(`${origin}/control/received`, service);
@@ -70,6 +73,7 @@ export async function startFedifyPeer(options: { caCertFile: string }): Promise<
     actorUri: `${origin}/users/${PEER_USERNAME}`,
     follow: (handle) => control(origin, "follow", { handle }),
     reply: async (inReplyTo, content, to) => (await control<{ id: string }>(origin, "reply", { inReplyTo, content, to })).id,
+    like: async (object, to) => (await control<{ id: string }>(origin, "like", { object, to })).id,
     received: () => control(origin, "received"),
     output: () => service.output(),
     stop: () => service.stop(),
@@ -126,6 +130,7 @@ async function servePeer(port: number): Promise<void> {
   const routes: Record<string, (ctx: Context<void>, body: Record<string, unknown>) => Promise<unknown>> = {
     follow: (ctx, body) => followHandle(ctx, String(body.handle)),
     reply: (ctx, body) => sendReply(ctx, String(body.inReplyTo), String(body.content), (body.to as string[]) ?? []),
+    like: (ctx, body) => sendLike(ctx, String(body.object), (body.to as string[]) ?? []),
   };
 
   Bun.serve({
@@ -158,14 +163,28 @@ async function followHandle(ctx: Context<void>, handle: string): Promise<{ actor
   return { actorId: target.id.href, followId: followId.href };
 }
 
-/** A public reply, as Mastodon writes one: HTML content, mentions of the actors addressed, sent to their inboxes. */
-async function sendReply(ctx: Context<void>, inReplyTo: string, content: string, to: readonly string[]): Promise<{ id: string }> {
-  const recipients = [];
-  for (const uri of to) {
+/** The actors behind `uris`, looked up (fetched and verified by Fedify). */
+async function actorsAt(ctx: Context<void>, uris: readonly string[]) {
+  const actors = [];
+  for (const uri of uris) {
     const actor = await ctx.lookupObject(uri);
     if (!isActor(actor) || !actor.id) throw new Error(`${uri} is not an actor`);
-    recipients.push(actor);
+    actors.push(actor);
   }
+  return actors;
+}
+
+/** A favourite: a Like of the object, sent to the given actors' inboxes. */
+async function sendLike(ctx: Context<void>, object: string, to: readonly string[]): Promise<{ id: string }> {
+  const id = new URL(`/users/${PEER_USERNAME}#likes/${randomUUID()}`, ctx.origin);
+  const like = new Like({ id, actor: ctx.getActorUri(PEER_USERNAME), object: new URL(object) });
+  await ctx.sendActivity({ identifier: PEER_USERNAME }, await actorsAt(ctx, to), like, { preferSharedInbox: true });
+  return { id: id.href };
+}
+
+/** A public reply, as Mastodon writes one: HTML content, mentions of the actors addressed, sent to their inboxes. */
+async function sendReply(ctx: Context<void>, inReplyTo: string, content: string, to: readonly string[]): Promise<{ id: string }> {
+  const recipients = await actorsAt(ctx, to);
   const author = ctx.getActorUri(PEER_USERNAME);
   const id = new URL(`/users/${PEER_USERNAME}/statuses/${randomUUID()}`, ctx.origin);
   const note = new Note({

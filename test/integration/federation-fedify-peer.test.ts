@@ -4,7 +4,7 @@
  * which the peer trusts, so the peer's handle lookup is a real `acct:` WebFinger over TLS. The peer follows a
  * channel, gets the Accept, gets the Create and Announce of a video published afterwards (Fedify verifies every
  * signature and reads the PeerTube-style Video), and its HTML reply becomes a comment on the watch page and in the
- * comments API. A second Fedify peer following the channel gets that reply forwarded by Tubelet, and accepts it:
+ * comments API; its favourite counts as a like. A second Fedify peer following the channel gets that reply forwarded by Tubelet, and accepts it:
  * the forward is the author's activity unchanged, whose Linked Data signature Fedify checks.
  */
 import { afterAll, beforeAll, expect, test } from "bun:test";
@@ -110,6 +110,13 @@ test("the Fedify peer follows a channel by handle over https, gets its new video
   expect(threads.total).toBe(1);
   expect(threads.data[0]).toMatchObject({ id: comment.id, account: { name: "mastodon", host: new URL(peer.origin).host } });
   expect(threads.data[0]!.text).toContain("Which variety is it?");
+
+  // A favourite of the video (Mastodon sends a Like) counts as the peer's like.
+  await peer.like(videoUri, [accountUri]);
+  await waitFor("the peer's Like to count on A", async () => {
+    const [row] = await a.db.sql<{ likes: number }[]>`SELECT likes::int FROM videos WHERE id = ${video.id}`;
+    return row?.likes === 1;
+  }, { timeoutMs: 20_000 });
 
   // The other follower of the channel gets the reply from Tubelet, signed by the channel, and accepts it.
   const forwarded = await waitForReceived("Create", (x) => x.objectId === noteId, follower);

@@ -302,6 +302,25 @@ describe("forwarded comments (signed by another server than the author's)", () =
     expect(await commentByApId(swapped.noteId)).toBeNull();
   });
 
+  test("a comment on our video is passed on as it came to the channel's other followers; a forwarded one is not", async () => {
+    const other = fakeServer();
+    const follow = { id: `${other}/follows/1`, type: "Follow", actor: `${other}/users/finn`, object: `${ORIGIN}/video-channels/cook_channel` };
+    await handle({ activity: follow, recipient: "cook_channel" });
+    sent.length = 0;
+    const direct = createNote(masto, "erin", videoUri(), "<p>Pass me on</p>");
+    await handle({ activity: direct.activity, recipient: null });
+    const forwards = sent.filter((s) => s.queue === "ap-deliver");
+    expect(forwards.map((s) => s.payload.inbox)).toEqual([`${other}/inbox`]);
+    expect(forwards[0]!.payload.activity).toEqual(direct.activity);
+
+    sent.length = 0;
+    const relayed = createNote(masto, "erin", videoUri(), "<p>Relayed to us</p>");
+    served.set(relayed.noteId, relayed.activity.object);
+    await handle({ activity: relayed.activity, recipient: null, forwardedBy: `${evil}/users/eve` });
+    expect(await commentByApId(relayed.noteId)).not.toBeNull();
+    expect(sent.filter((s) => s.queue === "ap-deliver")).toEqual([]);
+  });
+
   test("a forwarded Delete stands only when the origin no longer serves the Note", async () => {
     const { activity, noteId } = createNote(masto, "dora", videoUri(), "<p>Still here</p>");
     await handle({ activity, recipient: null });
