@@ -65,6 +65,8 @@ export interface FederationConfig {
   readonly hostPauseAfter: number;
   readonly hostPauseMs: number;
   readonly hostPauseMaxMs: number;
+  /** Follows of the instance actor wait for an administrator's Accept or Reject instead of being accepted at once. */
+  readonly manualApproval: boolean;
 }
 
 export interface VideoConfig {
@@ -344,6 +346,7 @@ function parseFederationConfig(env: Env): FederationConfig {
     hostPauseAfter: integer(env, "TUBELET_FEDERATION_HOST_PAUSE_AFTER", 10, 1, 1000, "10"),
     hostPauseMs: integer(env, "TUBELET_FEDERATION_HOST_PAUSE_MS", 60_000, 100, 86_400_000, "60000"),
     hostPauseMaxMs: integer(env, "TUBELET_FEDERATION_HOST_PAUSE_MAX_MS", 21_600_000, 100, 7 * 86_400_000, "21600000"),
+    manualApproval: boolean(env, "TUBELET_FEDERATION_MANUAL_APPROVAL", false),
   });
 }
 

@@ -20,6 +20,8 @@ export interface InboxContext {
   readonly publicUrl: string;
   /** Whether http: ids are accepted (federation on a private network: tests, LANs). */
   readonly allowHttp: boolean;
+  /** Whether Follows of the instance actor wait for an administrator (TUBELET_FEDERATION_MANUAL_APPROVAL). */
+  readonly manualApproval?: boolean;
   readonly activity: ParsedActivity;
   /** The actor whose key signed the request (checked against `activity.actor` before queueing). */
   readonly sender: q.RemoteActorRow;
@@ -45,13 +47,17 @@ async function localTarget(ctx: InboxContext, uri: string | null): Promise<q.Loc
 }
 
 /**
- * Follow: a remote actor follows one of our channels, accounts or the instance. Accepted at once (no manual
- * approval yet) and answered with an Accept; a repeated Follow replaces the earlier one.
+ * Follow: a remote actor follows one of our channels, accounts or the instance. Accepted at once and answered
+ * with an Accept, except a Follow of the instance under manual approval: it stays pending, and an administrator
+ * answers it later. A repeated Follow replaces the earlier one.
  */
 export const onFollow: InboxHandler = async (ctx) => {
   const target = await localTarget(ctx, ctx.activity.objectId);
   if (!target) return NOTHING;
-  await q.upsertFollow(ctx.sql, { followerId: ctx.sender.id, followedId: target.id, state: "accepted", activityId: ctx.activity.id });
+  const waits = ctx.manualApproval === true && target.kind === "application";
+  const state = waits ? "pending" : "accepted";
+  await q.upsertFollow(ctx.sql, { followerId: ctx.sender.id, followedId: target.id, state, activityId: ctx.activity.id });
+  if (waits) return NOTHING;
   const targetUri = localActorUri(ctx.publicUrl, target.kind, target.handle);
   // Unique per answer: a later refollow is a new Follow, and the follower drops an Accept id it has seen.
   const accept = toFollowAnswer("Accept", `${targetUri}/accepts/${randomUUID()}`, targetUri, ctx.activity);

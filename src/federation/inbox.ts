@@ -135,7 +135,7 @@ export function createInboxHandler(deps: FederationDeps & { queues: Queues }) {
       if (!handler) return [];
       // Only what came from its author is passed on as it came: a forwarded body may have been altered on the way.
       const raw = payload.forwardedBy ? undefined : payload.activity;
-      return handler({ sql: tx, publicUrl: deps.config.publicUrl, allowHttp: deps.config.federation.allowPrivate, activity, sender, video, cacheFile, raw });
+      return handler({ sql: tx, publicUrl: deps.config.publicUrl, allowHttp: deps.config.federation.allowPrivate, manualApproval: deps.config.federation.manualApproval, activity, sender, video, cacheFile, raw });
     });
     await enqueueDeliveries(deps.queues, deps.config, outbound);
   };

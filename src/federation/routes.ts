@@ -12,6 +12,7 @@ import { fetcherFor, instanceActor, localActorDocument, type FederationDeps } fr
 import { JRD_JSON, toHostMeta, toNodeInfo, toNodeInfoLinks, toWebfinger, webfingerHandle } from "./discovery.ts";
 import { receiveInboxPost } from "./inbox.ts";
 import { federationAdminRoutes } from "./admin-routes.tsx";
+import { followsAdminRoutes } from "./follows-admin-routes.tsx";
 import { toActorObject, toOrderedCollection, toOrderedCollectionPage } from "./objects.ts";
 import * as q from "./queries.ts";
 import { findVideo } from "../videos/queries.ts";
@@ -176,6 +177,7 @@ export function federationRoutes(context: ReturnType<typeof contextPlugin>, deps
     })
     .use(context)
     .use(federationAdminRoutes(context))
+    .use(followsAdminRoutes(context))
     .get("/.well-known/webfinger", async ({ query }) => {
       const resource = typeof query.resource === "string" ? query.resource : "";
       if (!resource) return problem(400, "resource is required, e.g. acct:name@host");

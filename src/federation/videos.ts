@@ -1,6 +1,7 @@
 /**
- * Outbound video federation: when a public video is published, edited or deleted, the followers of its channel
- * and of its account hear a Create (with the channel's Announce), an Update or a Delete. The video code calls
+ * Outbound video federation: when a public video is published, edited or deleted, the followers of its channel,
+ * of its account and of the instance hear a Create (with the channel's and the instance's Announce), an Update or
+ * a Delete. The video code calls
  * federateVideo after its own write has committed; a failure here is logged and never fails the user's action.
  */
 import { randomUUID } from "node:crypto";
@@ -9,8 +10,8 @@ import type { Config } from "../config.ts";
 import type { Queues } from "../queue/queues.ts";
 import { findVideo, type VideoRow } from "../videos/queries.ts";
 import { enqueueDeliveries, type OutboundActivity } from "./delivery.ts";
-import { findLocalActorByHandle } from "./queries.ts";
-import { localActorUri } from "./urls.ts";
+import { ensureInstanceActorRow, findLocalActorByHandle } from "./queries.ts";
+import { INSTANCE_ACTOR_HANDLE, localActorUri } from "./urls.ts";
 import { localVideoUri, toAnnounceActivity, toDeleteActivity, toVideoActivity, toVideoObject } from "./video-objects.ts";
 import { remoteFollowerInboxes } from "./video-queries.ts";
 
@@ -54,9 +55,13 @@ export async function videoDeliveries(
   const channelUri = localActorUri(config.publicUrl, "group", video.channelHandle);
   const accountUri = localActorUri(config.publicUrl, "person", video.ownerHandle);
   const videoUri = localVideoUri(config.publicUrl, video.uuid);
-  const cc = [`${channelUri}/followers`, `${accountUri}/followers`];
-  const everyone = await remoteFollowerInboxes(deps.sql, [video.channelActorId, account.id]);
+  // Instances following ours hear of every public video, as PeerTube's instance actor shares each one.
+  const instanceId = await ensureInstanceActorRow(deps.sql, config.instanceName);
+  const instanceUri = localActorUri(config.publicUrl, "application", INSTANCE_ACTOR_HANDLE);
+  const cc = [`${channelUri}/followers`, `${accountUri}/followers`, `${instanceUri}/followers`];
+  const everyone = await remoteFollowerInboxes(deps.sql, [video.channelActorId, account.id, instanceId]);
   const channelFollowers = await remoteFollowerInboxes(deps.sql, [video.channelActorId]);
+  const instanceFollowers = await remoteFollowerInboxes(deps.sql, [instanceId]);
   if (everyone.length === 0) return [];
 
   const publicNow = action !== "delete" && isFederatedPublicly(video);
@@ -77,9 +82,11 @@ export async function videoDeliveries(
   // that remember the activity ids they have seen.
   const create = createActivityFor(video, config, `${videoUri}/activity/${randomUUID()}`);
   const announce = toAnnounceActivity(`${channelUri}/announces/${randomUUID()}`, channelUri, videoUri, [`${channelUri}/followers`]);
+  const shared = toAnnounceActivity(`${instanceUri}/announces/${randomUUID()}`, instanceUri, videoUri, [`${instanceUri}/followers`]);
   return [
     { signerActorId: account.id, activity: create, inboxes: everyone },
     ...(channelFollowers.length ? [{ signerActorId: video.channelActorId, activity: announce, inboxes: channelFollowers }] : []),
+    ...(instanceFollowers.length ? [{ signerActorId: instanceId, activity: shared, inboxes: instanceFollowers }] : []),
   ];
 }
 

@@ -5,6 +5,7 @@ const PAGES = [
   { href: "/admin/users", key: "admin.nav.users" },
   { href: "/admin/p2p", key: "admin.nav.p2p" },
   { href: "/admin/federation", key: "admin.nav.federation" },
+  { href: "/admin/federation/following", key: "admin.nav.follows" },
   { href: "/admin/runners", key: "admin.nav.runners" },
   { href: "/admin/redundancy", key: "admin.nav.redundancy" },
 ] as const;
