@@ -6,10 +6,13 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { registerUser } from "../../src/accounts/service.ts";
+import type { UserRow } from "../../src/accounts/queries.ts";
 import { instanceActor } from "../../src/federation/actors.ts";
 import { federateVideo } from "../../src/federation/videos.ts";
+import { createLayout } from "../../src/storage/layout.ts";
+import { deleteVideo } from "../../src/videos/service.ts";
 import type { TestClient } from "../helpers/app.ts";
-import { loggedInClient, startInstance, type Instance } from "../helpers/federation.ts";
+import { loggedInClient, startInstance, waitForQueueIdle, type Instance } from "../helpers/federation.ts";
 import { freePort, waitFor } from "../helpers/processes.ts";
 import { defaultChannelId, seedVideo } from "../helpers/videos.ts";
 
@@ -18,17 +21,31 @@ const PAGE = "/admin/federation/following";
 let a: Instance;
 let b: Instance;
 let m: Instance;
-let aliceId: number;
+let alice: UserRow;
+let mona: UserRow;
 
-async function addUser(instance: Instance, username: string, role: "user" | "admin"): Promise<number> {
-  const user = await registerUser({ sql: instance.db.sql, config: instance.config }, { username, email: `${username}@example.org`, password: PASSWORD, role }, { bypassSignupMode: true });
-  return user.id;
+async function addUser(instance: Instance, username: string, role: "user" | "admin"): Promise<UserRow> {
+  return registerUser({ sql: instance.db.sql, config: instance.config }, { username, email: `${username}@example.org`, password: PASSWORD, role }, { bypassSignupMode: true });
+}
+
+/** Whether `on` keeps a remote copy of the video. */
+async function hasCopy(on: Instance, uuid: string): Promise<boolean> {
+  const [row] = await on.db.sql`SELECT 1 FROM videos WHERE uuid = ${uuid}::uuid AND ap_id IS NOT NULL`;
+  return Boolean(row);
+}
+
+/** A public video published on `on` by `owner`, sent to its followers as the transcode job does. */
+async function publish(on: Instance, owner: UserRow, name: string) {
+  const video = await seedVideo(on.db.sql, { channelId: await defaultChannelId(on.db.sql, owner.id), name });
+  await federateVideo({ sql: on.db.sql, config: on.config, queues: on.queues }, video.id, "create");
+  return video;
 }
 
 beforeAll(async () => {
   [a, b, m] = await Promise.all([startInstance("a"), startInstance("b"), startInstance("m", { TUBELET_FEDERATION_MANUAL_APPROVAL: "true" })]);
   await Promise.all([a, b, m].map((i) => addUser(i, "boss", "admin")));
-  aliceId = await addUser(a, "alice", "user");
+  alice = await addUser(a, "alice", "user");
+  mona = await addUser(m, "mona", "user");
   await addUser(b, "bob", "user");
 }, 60_000);
 
@@ -78,13 +95,17 @@ describe("following a whole instance", () => {
     expect(aPage.html).toContain("the instance");
 
     // Nobody on B follows alice or her channel: the video comes through the instance follow alone.
-    const video = await seedVideo(a.db.sql, { channelId: await defaultChannelId(a.db.sql, aliceId), name: "Harvest of beans" });
-    await federateVideo({ sql: a.db.sql, config: a.config, queues: a.queues }, video.id, "create");
-    await waitFor("A's video to reach B", async () => {
-      const [row] = await b.db.sql`SELECT 1 FROM videos WHERE uuid = ${video.uuid}::uuid AND ap_id IS NOT NULL`;
-      return Boolean(row);
-    }, { timeoutMs: 20_000 });
+    const video = await publish(a, alice, "Harvest of beans");
+    await waitFor("A's video to reach B", () => hasCopy(b, video.uuid), { timeoutMs: 20_000 });
     expect(await (await fetch(`${b.url}/search?q=beans`)).text()).toContain("Harvest of beans");
+    const kept = await publish(a, alice, "Pole beans");
+    await waitFor("A's second video to reach B", () => hasCopy(b, kept.uuid), { timeoutMs: 20_000 });
+
+    // Its deletion reaches the instance's followers too.
+    const videosDeps = { sql: a.db.sql, config: a.config, queues: a.queues, layout: createLayout(a.config.dataDir), views: null as never };
+    await deleteVideo(videosDeps, alice, video.shortId);
+    await waitFor("A's delete to reach B", async () => !(await hasCopy(b, video.uuid)), { timeoutMs: 20_000 });
+    expect(await hasCopy(b, kept.uuid)).toBe(true);
   }, 60_000);
 
   test("A's admin removes follower B: gone on A at once, and B hears the Reject", async () => {
@@ -115,6 +136,11 @@ describe("manual approval", () => {
     expect((await bBoss.submit(PAGE, { target: host(m) })).status).toBe(303);
     await waitFor("M to record B's follow", async () => (await instanceFollowState(m, b, m)) === "pending", { timeoutMs: 20_000 });
     expect(await instanceFollowState(b, b, m)).toBe("pending");
+    // A pending follower hears of nothing.
+    const early = await publish(m, mona, "Before the answer");
+    await waitForQueueIdle(m, "ap-deliver");
+    await waitForQueueIdle(b, "ap-inbox");
+    expect(await hasCopy(b, early.uuid)).toBe(false);
     const mBoss = await admin(m);
     const mPage = await mBoss.page(PAGE);
     expect(mPage.html).toContain(`peertube@${host(b)}`);
@@ -125,6 +151,8 @@ describe("manual approval", () => {
     expect((await mBoss.submit(`/admin/federation/followers/${followerId}/${followedId}/accept`, {})).status).toBe(303);
     expect(await instanceFollowState(m, b, m)).toBe("accepted");
     await waitFor("B to hear the Accept", async () => (await instanceFollowState(b, b, m)) === "accepted", { timeoutMs: 20_000 });
+    const later = await publish(m, mona, "After the answer");
+    await waitFor("M's video to reach B once accepted", () => hasCopy(b, later.uuid), { timeoutMs: 20_000 });
   }, 60_000);
 
   test("a follow of M that M's admin rejects is gone on both sides", async () => {
