@@ -51,7 +51,7 @@ function hostOf(target: InstanceTarget): string {
 
 /**
  * The actor a target names. A host is asked for PeerTube's instance actor (`/accounts/peertube`, the name ours
- * uses too), then WebFinger `acct:peertube@HOST`; every failure is kept, so the error says what each answered.
+ * uses too), then WebFinger `acct:peertube@HOST`; the error says what each answered (once, when all failed alike).
  */
 async function findActor(deps: Deps, target: InstanceTarget): Promise<RemoteActorRow> {
   if (target.kind === "url") {
@@ -73,9 +73,10 @@ async function findActor(deps: Deps, target: InstanceTarget): Promise<RemoteActo
   try {
     return await lookUpRemoteActor(deps, `${INSTANCE_ACTOR_HANDLE}@${target.host}`);
   } catch (error) {
-    reasons.push(`WebFinger: ${(error as Error).message}`);
+    reasons.push((error as Error).message);
   }
-  throw new InstanceFollowError("notFound", { target: target.host, reason: reasons.join("; ") });
+  // An unreachable host fails the same way each time: say it once.
+  throw new InstanceFollowError("notFound", { target: target.host, reason: [...new Set(reasons)].join("; ") });
 }
 
 /** Our instance actor follows the instance (or actor) named; returns the actor asked. */
