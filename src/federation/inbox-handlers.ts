@@ -48,13 +48,15 @@ async function localTarget(ctx: InboxContext, uri: string | null): Promise<q.Loc
 
 /**
  * Follow: a remote actor follows one of our channels, accounts or the instance. Accepted at once and answered
- * with an Accept, except a Follow of the instance under manual approval: it stays pending, and an administrator
- * answers it later. A repeated Follow replaces the earlier one.
+ * with an Accept, except a new Follow of the instance under manual approval: it stays pending, and an
+ * administrator answers it later. A repeated Follow replaces the earlier one.
  */
 export const onFollow: InboxHandler = async (ctx) => {
   const target = await localTarget(ctx, ctx.activity.objectId);
   if (!target) return NOTHING;
-  const waits = ctx.manualApproval === true && target.kind === "application";
+  // A follower already accepted that follows again (a lost Accept, a restart) is answered again, not made to wait.
+  const waits = ctx.manualApproval === true && target.kind === "application" &&
+    (await q.followState(ctx.sql, ctx.sender.id, target.id)) !== "accepted";
   const state = waits ? "pending" : "accepted";
   await q.upsertFollow(ctx.sql, { followerId: ctx.sender.id, followedId: target.id, state, activityId: ctx.activity.id });
   if (waits) return NOTHING;

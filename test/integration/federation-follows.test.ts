@@ -7,7 +7,8 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { registerUser } from "../../src/accounts/service.ts";
 import type { UserRow } from "../../src/accounts/queries.ts";
-import { instanceActor } from "../../src/federation/actors.ts";
+import { fetcherFor, instanceActor } from "../../src/federation/actors.ts";
+import { followRemoteActor } from "../../src/federation/follows.ts";
 import { federateVideo } from "../../src/federation/videos.ts";
 import { createLayout } from "../../src/storage/layout.ts";
 import { deleteVideo } from "../../src/videos/service.ts";
@@ -153,6 +154,13 @@ describe("manual approval", () => {
     await waitFor("B to hear the Accept", async () => (await instanceFollowState(b, b, m)) === "accepted", { timeoutMs: 20_000 });
     const later = await publish(m, mona, "After the answer");
     await waitFor("M's video to reach B once accepted", () => hasCopy(b, later.uuid), { timeoutMs: 20_000 });
+
+    // B follows again (as after a lost Accept): M answers at once, without asking its admin again.
+    const bActor = await instanceActor(b.db.sql, b.config);
+    await followRemoteActor({ sql: b.db.sql, config: b.config, queues: b.queues, fetcher: fetcherFor(b.config) }, bActor.id, `${m.url}/accounts/peertube`);
+    expect(await instanceFollowState(b, b, m)).toBe("pending");
+    await waitFor("M to accept B's repeated follow", async () => (await instanceFollowState(b, b, m)) === "accepted", { timeoutMs: 20_000 });
+    expect(await instanceFollowState(m, b, m)).toBe("accepted");
   }, 60_000);
 
   test("a follow of M that M's admin rejects is gone on both sides", async () => {
