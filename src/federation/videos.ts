@@ -1,8 +1,8 @@
 /**
  * Outbound video federation: when a public video is published, edited or deleted, the followers of its channel,
  * of its account and of the instance hear a Create (with the channel's and the instance's Announce), an Update or
- * a Delete. The video code calls
- * federateVideo after its own write has committed; a failure here is logged and never fails the user's action.
+ * a Delete. The video code calls federateVideo after its own write has committed; a failure here is logged and
+ * never fails the user's action.
  */
 import { randomUUID } from "node:crypto";
 import type { Db as Sql } from "../db/client.ts";
