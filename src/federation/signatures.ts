@@ -1,6 +1,7 @@
 /**
- * HTTP Signatures (draft-cavage-12, rsa-sha256 over (request-target) host date digest) through Fedify's sig
- * module: signing of every outbound request, and the verification rules of every inbound activity.
+ * HTTP Signatures through Fedify's sig module: signing of every outbound request (draft-cavage-12, rsa-sha256 over
+ * (request-target) host date digest), and the verification rules of every inbound activity (draft-cavage-12 or
+ * RFC 9421).
  */
 import { signJsonLd, signRequest, verifyRequestDetailed, type KeyCache } from "@fedify/fedify";
 import { preloadedContexts, type DocumentLoader } from "@fedify/vocab-runtime";
@@ -55,8 +56,14 @@ export interface VerifyOptions {
  */
 export async function verifyInboxSignature(request: Request, options: VerifyOptions): Promise<InboxVerification> {
   if (!request.headers.has("signature")) return { ok: false, reason: "the request is not signed" };
+  // RFC 9421 signatures come with a Signature-Input header. Fedify checks the Content-Digest only when the signature
+  // covers it, so a signature that leaves the body out is refused here.
+  const signatureInput = request.headers.get("signature-input");
+  if (signatureInput !== null && !coversContentDigest(signatureInput)) {
+    return { ok: false, reason: "an RFC 9421 signature must cover the body's content-digest" };
+  }
   const result = await verifyRequestDetailed(request, {
-    spec: "draft-cavage-http-signatures-12",
+    spec: signatureInput !== null ? "rfc9421" : "draft-cavage-http-signatures-12",
     documentLoader: options.documentLoader,
     contextLoader: options.contextLoader,
     keyCache: options.keyCache,
@@ -69,6 +76,13 @@ export async function verifyInboxSignature(request: Request, options: VerifyOpti
   const ownerId = result.key.ownerId?.href;
   if (!result.key.id || !ownerId) return { ok: false, reason: "the signing key names no owner" };
   return { ok: true, keyId: result.key.id.href, ownerId };
+}
+
+/** Whether every signature named in an RFC 9421 Signature-Input header covers the content-digest component. */
+export function coversContentDigest(signatureInput: string): boolean {
+  // Each member is `label=("component" "component" ...);params`; component names are quoted, params are not.
+  const members = signatureInput.match(/[\w-]+=\([^)]*\)/g) ?? [];
+  return members.length > 0 && members.every((member) => member.includes('"content-digest"'));
 }
 
 /**

@@ -5,7 +5,9 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { createTestApp, ORIGIN, type TestApp } from "../helpers/app.ts";
 import { generateActorKeys, type KeyPairPem } from "../../src/federation/keys.ts";
-import { signOutbound } from "../../src/federation/signatures.ts";
+import { signRequest } from "@fedify/fedify";
+import { importPrivateKey } from "../../src/federation/keys.ts";
+import { coversContentDigest, signOutbound } from "../../src/federation/signatures.ts";
 import { createInboxHandler } from "../../src/federation/inbox.ts";
 import { fetcherFor } from "../../src/federation/actors.ts";
 import type { Queues } from "../../src/queue/queues.ts";
@@ -119,6 +121,13 @@ describe("actor documents", () => {
 });
 
 describe("inbox signature rules", () => {
+  test("RFC 9421: every signature of a Signature-Input must cover content-digest", () => {
+    expect(coversContentDigest('sig1=("@method" "@target-uri" "content-digest");created=1;keyid="k"')).toBe(true);
+    expect(coversContentDigest('sig1=("@method" "@target-uri");created=1, sig2=("content-digest");created=1')).toBe(false);
+    expect(coversContentDigest('sig1=("@method" "x-content-digest-note")')).toBe(false);
+    expect(coversContentDigest("garbage")).toBe(false);
+  });
+
   test("an unsigned POST is 401", async () => {
     const response = await app.handle(new Request(INBOX, { method: "POST", body: JSON.stringify(follow()), headers: { "content-type": "application/activity+json" } }));
     expect(response.status).toBe(401);
@@ -149,6 +158,28 @@ describe("inbox signature rules", () => {
     const keys = await app.deps.redis.keys(`${app.config.redisPrefix}bull:ap-inbox:in-*`);
     const jobs = await Promise.all(keys.map(async (key) => JSON.parse((await app.deps.redis.hget(key, "data")) ?? "null")));
     expect(jobs.find((job) => job?.activity?.id === create.id)).toMatchObject({ forwardedBy: `${remoteUrl}/users/ana` });
+  });
+
+  test("an RFC 9421 signature is accepted; one that does not cover the body's Content-Digest, or a tampered body, is 401", async () => {
+    // `coverBody: false` signs as if there were no body (no Content-Digest), then sends the body all the same.
+    const rfc9421 = async (body: unknown, { coverBody = true } = {}) => {
+      const request = new Request(INBOX, { method: "POST", body: JSON.stringify(body), headers: { "content-type": "application/activity+json" } });
+      const key = await importPrivateKey(anaKeys.privateKeyPem);
+      const options = coverBody ? { spec: "rfc9421" as const } : { spec: "rfc9421" as const, body: null as unknown as ArrayBuffer };
+      return signRequest(request, key, new URL(`${remoteUrl}/users/ana#main-key`), options);
+    };
+    const signed = await rfc9421(follow());
+    expect(signed.headers.get("signature-input")).toContain('"content-digest"');
+    expect((await app.handle(signed)).status).toBe(202);
+
+    const bodyless = await rfc9421(follow(), { coverBody: false });
+    expect(bodyless.headers.get("signature-input")).not.toContain("content-digest");
+    expect((await app.handle(bodyless)).status).toBe(401);
+
+    const original = await rfc9421(follow());
+    const tampered = new Request(original.url, { method: "POST", headers: original.headers, body: JSON.stringify(follow(`${remoteUrl}/users/ana`, `${remoteUrl}/other`)) });
+    tampered.headers.set("content-length", String((await tampered.clone().arrayBuffer()).byteLength));
+    expect((await app.handle(tampered)).status).toBe(401);
   });
 
   test("a body over the inbox limit is 413", async () => {
