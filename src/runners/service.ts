@@ -168,8 +168,8 @@ export async function offerVodToRunners(deps: RunnersDeps, video: Pick<vq.VideoR
 }
 
 /**
- * One pass of the supervisor: jobs whose runner went silent are offered again (a failed attempt), and in
- * "both" mode jobs nobody accepted within the fallback time go to local workers.
+ * One pass of the supervisor: jobs whose runner went silent are offered again (a failed attempt); in "both"
+ * mode jobs nobody accepted within the fallback time go to local workers, in "local" mode any still waiting.
  */
 export async function sweepRunnerJobs(deps: RunnersDeps, now = new Date()): Promise<void> {
   const silentBefore = new Date(now.getTime() - deps.config.runners.jobTimeoutSeconds * 1000);
@@ -177,8 +177,10 @@ export async function sweepRunnerJobs(deps: RunnersDeps, now = new Date()): Prom
     const who = job.runnerName ? `runner "${job.runnerName}"` : "the runner";
     await failRunnerJob(deps, job, { silentBefore }, `${who} stopped answering for ${deps.config.runners.jobTimeoutSeconds} s`);
   }
-  if (deps.config.runners.mode !== "both") return;
-  const unclaimedBefore = new Date(now.getTime() - deps.config.runners.fallbackSeconds * 1000);
+  if (deps.config.runners.mode === "runners") return;
+  // In "local" mode (the instance was switched back from runners) jobs still waiting go to local workers at once.
+  const fallbackSeconds = deps.config.runners.mode === "both" ? deps.config.runners.fallbackSeconds : 0;
+  const unclaimedBefore = new Date(now.getTime() - fallbackSeconds * 1000);
   for (const job of await q.takeUnclaimedJobs(deps.sql, unclaimedBefore)) {
     if (job.videoId !== null) await deps.queues.add("transcode", { videoId: job.videoId, local: true }, { jobId: `transcode-local-${job.uuid}` });
   }
