@@ -144,6 +144,20 @@ export async function completeVodJob(deps: RunnersDeps, runner: q.RunnerRow, job
   return true;
 }
 
+/**
+ * Cancels an open job (administrators). Its video is marked failed, so its owner sees why and can try again;
+ * the runner holding it learns at its next report. False when the job was not open.
+ */
+export async function cancelRunnerJob(sql: Sql, uuid: string): Promise<boolean> {
+  if (!UUID.test(uuid)) return false;
+  const job = await q.cancelJob(sql, uuid);
+  if (!job) return false;
+  if (job.videoId !== null && job.type === "vod-hls-transcoding") {
+    await vq.setVideoState(sql, job.videoId, "failed", { reason: "Transcoding was cancelled by an administrator." });
+  }
+  return true;
+}
+
 /** The payload of a VOD job: where to download the source and which ladder to make (Tubelet's one-pass ladder). */
 export function vodJobPayload(config: Config, jobUuid: string, videoUuid: string): Record<string, unknown> {
   return {

@@ -227,6 +227,7 @@ describe("runner API", () => {
     expect((await client().api(`/api/v1/runners/jobs/${video.jobUuid}/cancel`, { method: "POST", token: adminToken })).status).toBe(204);
     const runner = await register("erin");
     expect((await post(`/jobs/${video.jobUuid}/accept`, { runnerToken: runner })).status).toBe(409);
+    expect(await findVideo(t.deps.sql, { id: video.id })).toMatchObject({ state: "failed", stateReason: "Transcoding was cancelled by an administrator." });
     const jobs = await (await client().api("/api/v1/runners/jobs", { token: adminToken })).json();
     expect(jobs.data.find((j: { uuid: string }) => j.uuid === video.jobUuid).state).toEqual({ id: 6, label: "Cancelled" });
     expect((await client().api(`/api/v1/runners/jobs/${video.jobUuid}`, { method: "DELETE", token: adminToken })).status).toBe(204);

@@ -28,8 +28,9 @@ function env(): Record<string, string | undefined> {
   return serverProcessEnv({ databaseUrl: db.url, base, dataDir, redisPrefix }, {
     TUBELET_RESOLUTIONS: "144,240",
     TUBELET_TRANSCODING_MODE: "runners",
-    // A runner silent this long loses its job; short so the killed-runner test stays quick.
-    TUBELET_RUNNER_JOB_TIMEOUT_SECONDS: "4",
+    // A runner silent this long loses its job: short so the killed-runner test stays quick, yet eight heartbeats
+    // long so a busy machine does not make a live runner look dead.
+    TUBELET_RUNNER_JOB_TIMEOUT_SECONDS: "8",
   });
 }
 
