@@ -72,7 +72,8 @@ beforeAll(async () => {
   runnerDir = await mkdtemp(join(tmpdir(), "tubelet-runner-state-"));
   base = `http://127.0.0.1:${await freePort()}`;
   server = startService(["bun", MAIN, "serve"], { env: env() });
-  await waitForHttp(`${base}/`, server);
+  // A busy machine can take more than the default 20 s to start a server from source.
+  await waitForHttp(`${base}/`, server, { timeoutMs: 45_000 });
   const admin = startService(["bun", MAIN, "admin", "create-user", "--username", "boss", "--email", "boss@example.org", "--password", "Correct-Horse-42", "--admin"], { env: env() });
   expect(await admin.exited).toBe(0);
   ({ token, channelId } = await logInOverApi(api, "boss", "Correct-Horse-42"));
