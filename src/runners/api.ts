@@ -12,7 +12,7 @@ import type { LiveFeeds } from "./live-feeds.ts";
 import type { UserRow } from "../accounts/queries.ts";
 import * as q from "./queries.ts";
 import {
-  abortRunnerJob, acceptRunnerJob, authenticateRunner, availableJobs, failRunnerJob, generateRegistrationToken, jobOfRunner,
+  abortRunnerJob, acceptRunnerJob, cancelRunnerJob, authenticateRunner, availableJobs, failRunnerJob, generateRegistrationToken, jobOfRunner,
   registerRunner, runnerJobJson, updateRunnerJob, type RunnersDeps,
 } from "./service.ts";
 import { acceptVodResult, resultFiles, vodSourceFile } from "./vod-jobs.ts";
@@ -68,8 +68,7 @@ function adminRoutes(context: ReturnType<typeof contextPlugin>, deps: RunnersDep
       return { total: data.length, data };
     })
     .post("/jobs/:jobUUID/cancel", async ({ params, set }) => {
-      const job = await q.cancelJob(deps.sql, params.jobUUID);
-      if (!job) throw notFound("No pending or processing job with this id.");
+      if (!(await cancelRunnerJob(deps.sql, params.jobUUID))) throw notFound("No pending or processing job with this id.");
       set.status = 204;
       return "";
     })

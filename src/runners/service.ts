@@ -144,6 +144,20 @@ export async function completeVodJob(deps: RunnersDeps, runner: q.RunnerRow, job
   return true;
 }
 
+/**
+ * Cancels an open job (administrators). Its video is marked failed, so its owner sees why and can try again;
+ * the runner holding it learns at its next report. False when the job was not open.
+ */
+export async function cancelRunnerJob(sql: Sql, uuid: string): Promise<boolean> {
+  if (!UUID.test(uuid)) return false;
+  const job = await q.cancelJob(sql, uuid);
+  if (!job) return false;
+  if (job.videoId !== null && job.type === "vod-hls-transcoding") {
+    await vq.setVideoState(sql, job.videoId, "failed", { reason: "Transcoding was cancelled by an administrator." });
+  }
+  return true;
+}
+
 /** The payload of a VOD job: where to download the source and which ladder to make (Tubelet's one-pass ladder). */
 export function vodJobPayload(config: Config, jobUuid: string, videoUuid: string): Record<string, unknown> {
   return {
@@ -168,8 +182,8 @@ export async function offerVodToRunners(deps: RunnersDeps, video: Pick<vq.VideoR
 }
 
 /**
- * One pass of the supervisor: jobs whose runner went silent are offered again (a failed attempt), and in
- * "both" mode jobs nobody accepted within the fallback time go to local workers.
+ * One pass of the supervisor: jobs whose runner went silent are offered again (a failed attempt); in "both"
+ * mode jobs nobody accepted within the fallback time go to local workers, in "local" mode any still waiting.
  */
 export async function sweepRunnerJobs(deps: RunnersDeps, now = new Date()): Promise<void> {
   const silentBefore = new Date(now.getTime() - deps.config.runners.jobTimeoutSeconds * 1000);
@@ -177,8 +191,10 @@ export async function sweepRunnerJobs(deps: RunnersDeps, now = new Date()): Prom
     const who = job.runnerName ? `runner "${job.runnerName}"` : "the runner";
     await failRunnerJob(deps, job, { silentBefore }, `${who} stopped answering for ${deps.config.runners.jobTimeoutSeconds} s`);
   }
-  if (deps.config.runners.mode !== "both") return;
-  const unclaimedBefore = new Date(now.getTime() - deps.config.runners.fallbackSeconds * 1000);
+  if (deps.config.runners.mode === "runners") return;
+  // In "local" mode (the instance was switched back from runners) jobs still waiting go to local workers at once.
+  const fallbackSeconds = deps.config.runners.mode === "both" ? deps.config.runners.fallbackSeconds : 0;
+  const unclaimedBefore = new Date(now.getTime() - fallbackSeconds * 1000);
   for (const job of await q.takeUnclaimedJobs(deps.sql, unclaimedBefore)) {
     if (job.videoId !== null) await deps.queues.add("transcode", { videoId: job.videoId, local: true }, { jobId: `transcode-local-${job.uuid}` });
   }

@@ -182,8 +182,10 @@ async function checkProbes(
   options: InstallVodResultOptions,
 ): Promise<void> {
   const slack = options.ladder.segmentSeconds + 1;
+  // All at once: each ffprobe mostly waits on its own start-up and reads, and the runner's upload waits on them.
+  const probes = await Promise.all(names.map((name) => probePlaylist(join(hlsDir, `${name}.m3u8`), options.ffprobePath)));
   for (const [i, name] of names.entries()) {
-    const probe = await probePlaylist(join(hlsDir, `${name}.m3u8`), options.ffprobePath);
+    const probe = probes[i]!;
     const planned = renditions[i];
     if (planned && (probe.width !== planned.width || probe.height !== planned.height)) {
       throw new ResultError(`${name} is ${probe.width}x${probe.height}, expected ${planned.width}x${planned.height}`);

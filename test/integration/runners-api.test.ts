@@ -11,6 +11,8 @@ import { makeClip } from "../helpers/media.ts";
 import { waitFor } from "../helpers/processes.ts";
 import { offerVodToRunners, sweepRunnerJobs } from "../../src/runners/service.ts";
 import { startJobWorkers } from "../../src/server.ts";
+import { Queue } from "bullmq";
+import { connectionFromUrl } from "../../src/queue/queues.ts";
 import { transcodeToHlsLadder } from "../../src/transcoding/vod.ts";
 import { findVideo } from "../../src/videos/queries.ts";
 
@@ -225,6 +227,7 @@ describe("runner API", () => {
     expect((await client().api(`/api/v1/runners/jobs/${video.jobUuid}/cancel`, { method: "POST", token: adminToken })).status).toBe(204);
     const runner = await register("erin");
     expect((await post(`/jobs/${video.jobUuid}/accept`, { runnerToken: runner })).status).toBe(409);
+    expect(await findVideo(t.deps.sql, { id: video.id })).toMatchObject({ state: "failed", stateReason: "Transcoding was cancelled by an administrator." });
     const jobs = await (await client().api("/api/v1/runners/jobs", { token: adminToken })).json();
     expect(jobs.data.find((j: { uuid: string }) => j.uuid === video.jobUuid).state).toEqual({ id: 6, label: "Cancelled" });
     expect((await client().api(`/api/v1/runners/jobs/${video.jobUuid}`, { method: "DELETE", token: adminToken })).status).toBe(204);
@@ -260,4 +263,16 @@ describe("runner API", () => {
       await workers.close();
     }
   }, 120_000);
+
+  test("switched back to local, jobs still waiting for a runner go to local workers at once", async () => {
+    const video = await offeredVideo("Switched back");
+    await sweepRunnerJobs({ ...t.deps, announceJobs: () => {}, config: { ...t.config, runners: { ...t.config.runners, mode: "local" } } });
+    expect((await jobRow(video.jobUuid)).state).toBe("cancelled");
+    const queue = new Queue("transcode", { connection: connectionFromUrl(t.config.redisUrl), prefix: `${t.config.redisPrefix}bull` });
+    try {
+      expect((await queue.getJob(`transcode-local-${video.jobUuid}`))?.data).toEqual({ videoId: video.id, local: true });
+    } finally {
+      await queue.close();
+    }
+  });
 });

@@ -10,6 +10,7 @@ import { join } from "node:path";
 import { createTestDatabase, uniqueName, type TestDatabase } from "../helpers/db.ts";
 import { makeClip } from "../helpers/media.ts";
 import { freePort, startService, waitFor, waitForHttp, type Service } from "../helpers/processes.ts";
+import { bearerApi, logInOverApi, serverProcessEnv, uploadFile, videoState, type Api } from "../helpers/server-process.ts";
 
 const MAIN = join(import.meta.dir, "..", "..", "src", "main.ts");
 let db: TestDatabase;
@@ -24,30 +25,18 @@ const runners: Service[] = [];
 const redisPrefix = uniqueName("runners");
 
 function env(): Record<string, string | undefined> {
-  return {
-    PATH: process.env.PATH,
-    HOME: process.env.HOME,
-    DATABASE_URL: db.url,
-    REDIS_URL: process.env.REDIS_URL,
-    TUBELET_PORT: new URL(base).port,
-    TUBELET_PUBLIC_URL: base,
-    TUBELET_DATA_DIR: dataDir,
-    TUBELET_REDIS_PREFIX: `${redisPrefix}:`,
+  return serverProcessEnv({ databaseUrl: db.url, base, dataDir, redisPrefix }, {
     TUBELET_RESOLUTIONS: "144,240",
-    TUBELET_X264_PRESET: "ultrafast",
-    TUBELET_RTMP_PORT: "0",
-    TUBELET_SEGMENT_SECONDS: "2",
     TUBELET_TRANSCODING_MODE: "runners",
-    // A runner silent this long loses its job; short so the killed-runner test stays quick.
-    TUBELET_RUNNER_JOB_TIMEOUT_SECONDS: "4",
-  };
+    // A runner silent this long loses its job: short so the killed-runner test stays quick, yet eight heartbeats
+    // long so a busy machine does not make a live runner look dead.
+    TUBELET_RUNNER_JOB_TIMEOUT_SECONDS: "8",
+  });
 }
 
-async function api(path: string, init: RequestInit = {}) {
-  const headers = new Headers(init.headers);
-  if (token) headers.set("authorization", `Bearer ${token}`);
-  return fetch(base + path, { ...init, headers });
-}
+// `base` and `token` are set in beforeAll, hence the late binding.
+const api: Api = (path, init) => bearerApi(base, () => token)(path, init);
+const upload = (file: string, name: string) => uploadFile(api, channelId, file, name);
 
 function startRunner(name: string): Service {
   const runner = startService(
@@ -59,19 +48,9 @@ function startRunner(name: string): Service {
   return runner;
 }
 
-async function upload(file: string, name: string): Promise<{ id: number; uuid: string; shortUUID: string }> {
-  const form = new FormData();
-  form.set("name", name);
-  form.set("channelId", String(channelId));
-  form.set("videofile", Bun.file(file), "clip.mp4");
-  const res = await api("/api/v1/videos/upload", { method: "POST", body: form });
-  expect(res.status).toBe(200);
-  return (await res.json()).video;
-}
-
 async function waitPublished(id: number, timeoutMs = 90_000) {
   return waitFor(`video ${id} to be published`, async () => {
-    const v = (await (await api(`/api/v1/videos/${id}`)).json()) as { state: { id: number; reason: string | null } };
+    const v = await videoState(api, id);
     if (v.state.id === 7) throw new Error(`transcoding failed: ${v.state.reason}`);
     return v.state.id === 1 ? v : null;
   }, { timeoutMs, intervalMs: 250 });
@@ -93,16 +72,11 @@ beforeAll(async () => {
   runnerDir = await mkdtemp(join(tmpdir(), "tubelet-runner-state-"));
   base = `http://127.0.0.1:${await freePort()}`;
   server = startService(["bun", MAIN, "serve"], { env: env() });
-  await waitForHttp(`${base}/`, server);
+  // A busy machine can take more than the default 20 s to start a server from source.
+  await waitForHttp(`${base}/`, server, { timeoutMs: 45_000 });
   const admin = startService(["bun", MAIN, "admin", "create-user", "--username", "boss", "--email", "boss@example.org", "--password", "Correct-Horse-42", "--admin"], { env: env() });
   expect(await admin.exited).toBe(0);
-  const client = await (await api("/api/v1/oauth-clients/local")).json();
-  const tokenRes = await api("/api/v1/users/token", {
-    method: "POST",
-    body: new URLSearchParams({ ...client, grant_type: "password", username: "boss", password: "Correct-Horse-42" }),
-  });
-  token = (await tokenRes.json()).access_token;
-  channelId = (await (await api("/api/v1/users/me")).json()).videoChannels[0].id;
+  ({ token, channelId } = await logInOverApi(api, "boss", "Correct-Horse-42"));
   // The administrator's command prints a registration token that runners can use.
   const generated = startService(["bun", MAIN, "admin", "generate-runner-token"], { env: env() });
   expect(await generated.exited).toBe(0);

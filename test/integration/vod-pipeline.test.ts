@@ -9,6 +9,7 @@ import { join } from "node:path";
 import { createTestDatabase, uniqueName, type TestDatabase } from "../helpers/db.ts";
 import { makeClip } from "../helpers/media.ts";
 import { freePort, startService, waitFor, waitForHttp, type Service } from "../helpers/processes.ts";
+import { bearerApi, logInOverApi, serverProcessEnv, uploadFile, videoState as stateOf, type Api } from "../helpers/server-process.ts";
 
 const MAIN = join(import.meta.dir, "..", "..", "src", "main.ts");
 let db: TestDatabase;
@@ -21,24 +22,12 @@ let channelId: number;
 const redisPrefix = uniqueName("vod");
 
 function env(): Record<string, string | undefined> {
-  return {
-    PATH: process.env.PATH,
-    HOME: process.env.HOME,
-    DATABASE_URL: db.url,
-    REDIS_URL: process.env.REDIS_URL,
-    TUBELET_PORT: String(port),
-    TUBELET_PUBLIC_URL: base,
-    TUBELET_DATA_DIR: dataDir,
-    // Stable across restarts, so the restarted server finds the crashed one's queue.
-    TUBELET_REDIS_PREFIX: `${redisPrefix}:`,
+  return serverProcessEnv({ databaseUrl: db.url, base, dataDir, redisPrefix }, {
+    // The prefix above is stable across restarts, so the restarted server finds the crashed one's queue.
     TUBELET_RESOLUTIONS: "144,240,360",
-    TUBELET_X264_PRESET: "ultrafast",
-    // No RTMP listener: 1935 is one port for the whole machine.
-    TUBELET_RTMP_PORT: "0",
-    TUBELET_SEGMENT_SECONDS: "2",
     // A crashed worker's job is offered again once its lock lapses; short here so the test stays quick.
     TUBELET_JOB_LOCK_SECONDS: "3",
-  };
+  });
 }
 
 async function startTubelet(): Promise<Service> {
@@ -47,25 +36,10 @@ async function startTubelet(): Promise<Service> {
   return service;
 }
 
-async function api(path: string, init: RequestInit = {}) {
-  const headers = new Headers(init.headers);
-  if (token) headers.set("authorization", `Bearer ${token}`);
-  return fetch(base + path, { ...init, headers });
-}
-
-async function upload(file: string, name: string): Promise<{ id: number; uuid: string; shortUUID: string }> {
-  const form = new FormData();
-  form.set("name", name);
-  form.set("channelId", String(channelId));
-  form.set("videofile", Bun.file(file), "clip.mp4");
-  const res = await api("/api/v1/videos/upload", { method: "POST", body: form });
-  expect(res.status).toBe(200);
-  return (await res.json()).video;
-}
-
-async function videoState(id: number) {
-  return (await (await api(`/api/v1/videos/${id}`)).json()) as { state: { id: number; label: string; progress: number; reason: string | null } };
-}
+// `base` and `token` are set in beforeAll, hence the late binding.
+const api: Api = (path, init) => bearerApi(base, () => token)(path, init);
+const upload = (file: string, name: string) => uploadFile(api, channelId, file, name);
+const videoState = (id: number) => stateOf(api, id);
 
 beforeAll(async () => {
   db = await createTestDatabase();
@@ -75,13 +49,7 @@ beforeAll(async () => {
   server = await startTubelet();
   const admin = startService(["bun", MAIN, "admin", "create-user", "--username", "maker", "--email", "maker@example.org", "--password", "Correct-Horse-42"], { env: env() });
   expect(await admin.exited).toBe(0);
-  const client = await (await api("/api/v1/oauth-clients/local")).json();
-  const tokenRes = await api("/api/v1/users/token", {
-    method: "POST",
-    body: new URLSearchParams({ ...client, grant_type: "password", username: "maker", password: "Correct-Horse-42" }),
-  });
-  token = (await tokenRes.json()).access_token;
-  channelId = (await (await api("/api/v1/users/me")).json()).videoChannels[0].id;
+  ({ token, channelId } = await logInOverApi(api, "maker", "Correct-Horse-42"));
 });
 
 afterAll(async () => {
