@@ -1,7 +1,7 @@
 /**
  * Players use mirrors: B and C mirror A's video; a viewer of A's watch page (through a loopback proxy that can refuse
- * A's /static/ files) keeps playing when A's static files are unreachable, from B's and C's copies. This is the HTTP
- * player (VHS); the P2P player does not use mirrors yet.
+ * A's /static/ files) keeps playing when A's static files are unreachable, from B's and C's copies. Both players:
+ * the HTTP one (VHS) and the P2P one (hls.js with P2P Media Loader).
  */
 import { afterAll, beforeAll, expect, setDefaultTimeout, test } from "bun:test";
 import type { Page } from "playwright-core";
@@ -102,5 +102,13 @@ test("the HTTP player keeps playing from B's and C's mirrors while A's static fi
   const mirrors = await playWithOriginDown(page, "redundancy-http-origin-down");
   expect(mirrors.size).toBeGreaterThan(0);
   expect([...mirrors].every((host) => host === new URL(b.url).host || host === new URL(c.url).host)).toBe(true);
+  await page.close();
+});
+
+test("the P2P player keeps playing from the mirrors too", async () => {
+  await browser.context.addCookies([{ name: "tubelet_p2p", value: "on", url: `http://127.0.0.1:${proxy.port}` }]);
+  const page = await browser.newPage();
+  const mirrors = await playWithOriginDown(page, "redundancy-p2p-origin-down");
+  expect(mirrors.size).toBeGreaterThan(0);
   await page.close();
 });
