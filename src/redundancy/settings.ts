@@ -65,7 +65,7 @@ export function parseSettingsForm(form: Record<string, unknown>): { settings: Re
   });
   const settings: RedundancySettings = {
     enabled: form.enabled === "on" || form.enabled === "true",
-    maxItems: Math.floor(wholeNumber(form, "maxItems", "Most mirrored videos", 1_000_000, errors)),
+    maxItems: Math.floor(wholeNumber(form, "maxItems", "Most mirrored videos in all", 1_000_000, errors)),
     acceptFrom: (acceptFrom as AcceptFrom) ?? "nobody",
     mostViewed: strategy("mostViewed", "Most viewed"),
     trending: strategy("trending", "Trending"),
