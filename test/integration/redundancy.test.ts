@@ -92,6 +92,9 @@ test("B and C mirror A's most-viewed video; A checks and records both CacheFiles
   };
   expect(await pageMirrors(popular.shortId)).toEqual(mirrors.map((m) => m.baseUrl).sort());
   expect(await pageMirrors(quiet.shortId)).toEqual([]);
+  // B's own viewers of A's video play it from A and from B's copy.
+  const bHtml = await (await fetch(`${b.url}/w/${popular.shortId}`)).text();
+  expect(JSON.parse(/data-mirrors="([^"]*)"/.exec(bHtml)![1]!.replaceAll("&#34;", '"'))).toEqual([`${b.url}/static/redundancy/hls/${popular.uuid}`]);
 }, 90_000);
 
 test("a mirror serving corrupted segments is detected by A's next check and dropped; the good one stays", async () => {
