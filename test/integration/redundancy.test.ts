@@ -1,7 +1,7 @@
 /**
  * Redundancy between three instances on loopback: B and C follow A and mirror its most-viewed video, A records both
  * CacheFiles after checking the mirrors' segments and lists them in its API; a mirror serving corrupted segments is
- * dropped; a CacheFile from an instance A does not accept is ignored; eviction waits for the minimum lifetime and
+ * dropped, one that stops answering after three checks; a CacheFile from an instance A does not accept is ignored; eviction waits for the minimum lifetime and
  * sends an Undo; renewal sends an Update; the admin page works for administrators only; A's delete of the video
  * removes the mirrors.
  */
@@ -164,6 +164,21 @@ test("over its item cap, B evicts a less viewed mirror only after its minimum li
   await waitFor("A to drop B's mirror after the Undo", async () => !(await recordedMirrors(a, popular.uuid)).some((m) => m.domain === hostOf(b)), { timeoutMs: 20_000 });
   await waitFor("A to record B's mirror of the quiet clip", async () => (await recordedMirrors(a, quiet.uuid)).some((m) => m.domain === hostOf(b)), { timeoutMs: 20_000 });
 }, 90_000);
+
+test("a mirror that stops answering is dropped after three checks in a row", async () => {
+  expect((await recordedMirrors(a, popular.uuid)).map((m) => m.domain)).toContain(hostOf(c));
+  await c.down();
+  try {
+    for (let check = 1; check <= 2; check++) {
+      expect((await runRedundancy(a, redis)).dropped).toBe(0);
+      expect((await recordedMirrors(a, popular.uuid)).map((m) => m.domain)).toContain(hostOf(c));
+    }
+    expect((await runRedundancy(a, redis)).dropped).toBe(1);
+    expect((await recordedMirrors(a, popular.uuid)).map((m) => m.domain)).not.toContain(hostOf(c));
+  } finally {
+    await c.up();
+  }
+}, 60_000);
 
 test("B's administrators see the mirrors, change the settings, remove a mirror and mirror a video by hand; others may not", async () => {
   const boss = await registerUser({ sql: b.db.sql, config: b.config }, { username: "boss", email: "boss@example.org", password: "Correct-Horse-42" }, { bypassSignupMode: true });
