@@ -210,7 +210,7 @@ test("B's administrators see the mirrors, change the settings, remove a mirror a
   const bad = await admin.submit("/admin/redundancy/settings", { ...form, maxItems: "lots", acceptFrom: "everyone" });
   expect(bad.status).toBe(400);
   const badHtml = await bad.text();
-  expect(badHtml).toContain("Most mirrored videos in all must be a number");
+  expect(badHtml).toContain("Most mirrored videos in all must be a number from 0 to 1,000,000.");
   expect(badHtml).toContain("Choose who may mirror our videos");
   expect(badHtml).toContain('value="lots"');
   expect(await b.db.sql`SELECT 1 FROM redundancy_settings`).toHaveLength(0);

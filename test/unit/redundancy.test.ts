@@ -73,13 +73,9 @@ describe("settings form", () => {
     expect((parseSettingsForm({ ...form, enabled: undefined }) as { settings: RedundancySettings }).settings.enabled).toBe(false);
   });
 
-  test("every problem is reported at once", () => {
+  test("every problem is reported at once, by field", () => {
     expect(parseSettingsForm({ ...form, acceptFrom: "all", mostViewedSize: "-1", trendingLifetime: "soon" })).toEqual({
-      errors: [
-        "Choose who may mirror our videos: nobody, anybody or the instances we follow.",
-        "Most viewed: size (GiB) must be a number from 0 to 1000000.",
-        "Trending: minimum lifetime (hours) must be a number from 0 to 8760.",
-      ],
+      errors: [{ field: "acceptFrom" }, { field: "mostViewedSize", max: 1_000_000 }, { field: "trendingLifetime", max: 8760 }],
     });
   });
 });
