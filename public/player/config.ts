@@ -110,8 +110,11 @@ export function knownSettings(value: unknown): Partial<Record<CoreNumberSetting,
  * that checks peers' segments. Top-level keys apply to the main and the secondary (audio) stream alike.
  */
 export function coreConfig(config: P2PConfig, validateP2PSegment: (url: string, byteRange: { start: number; end: number } | undefined, data: ArrayBuffer) => Promise<boolean>) {
+  const sources = 1 + (config.mirrors?.length ?? 0);
   return {
     ...config.settings,
+    // Each retry of a failed HTTP download goes to the next source (redundancy): enough retries to try them all.
+    ...(sources > 1 ? { httpErrorRetries: Math.max(config.settings.httpErrorRetries ?? 3, sources + 1) } : {}),
     swarmId: config.swarmId || undefined,
     announceTrackers: [...config.trackers],
     rtcConfig: { iceServers: config.stunServers.map((urls) => ({ urls })) },

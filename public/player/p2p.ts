@@ -13,6 +13,8 @@ import { createP2PSegmentGuard, createSegmentChecker, fetchSegmentHashMap } from
 import { addStatsOverlay, bufferAhead, startStatsReporter, type ByteCounters, type PlayerStats } from "./stats.ts";
 import { bindQualityMenu, bindViewBeacon, createPlayer, exposeForTests, startPlayerOnPage, statsUrl } from "./ui.ts";
 import { applyPageOptions } from "./page-options.ts";
+import { createSourcePicker } from "./mirrors.ts";
+import { failoverLoader, mirrorCoreHooks } from "./hlsjs-mirrors.ts";
 import type { VideoJs } from "./videojs.ts";
 
 const videojs = videojsCore as unknown as VideoJs;
@@ -36,7 +38,11 @@ function start(): (() => void) | null {
   const element = document.getElementById("player");
   if (!(element instanceof HTMLVideoElement)) return null;
   const config = readP2PConfig(element.dataset);
-  const guard = createP2PSegmentGuard(createSegmentChecker({ loadMap: (fresh) => fetchSegmentHashMap(config.hashesUrl, fresh) }));
+  const checkSegment = createSegmentChecker({ loadMap: (fresh) => fetchSegmentHashMap(config.hashesUrl, fresh) });
+  const guard = createP2PSegmentGuard(checkSegment);
+  // Segments come over HTTP from the origin and the mirrors alike, spread and with failover (see mirrors.ts).
+  const picker = createSourcePicker({ masterUrl: config.src, pageUrl: location.href, mirrors: config.mirrors ?? [] });
+  const mirrorHooks = mirrorCoreHooks(picker, checkSegment);
   const counters: ByteCounters = { httpBytes: 0, p2pBytes: 0, uploadedBytes: 0, peers: 0 };
   // Distinct peers: the same viewer may be connected once per stream (main and audio).
   const peers = new Map<string, number>();
@@ -47,8 +53,14 @@ function start(): (() => void) | null {
     const instance = new HlsWithP2P({
       ...liveHlsConfig(config.live),
       // The core's own loads are counted by its chunk events; this counts what hls.js fetches itself.
-      loader: byteCountingLoader((bytes) => (counters.httpBytes += bytes)),
-      p2p: { core: coreConfig(config, (...args) => guard.validateP2PSegment(...args)) },
+      loader: failoverLoader(byteCountingLoader((bytes) => (counters.httpBytes += bytes)), picker, checkSegment),
+      p2p: {
+        core: {
+          ...coreConfig(config, (...args) => guard.validateP2PSegment(...args)),
+          httpRequestSetup: mirrorHooks.httpRequestSetup,
+          validateHTTPSegment: mirrorHooks.validateHTTPSegment,
+        },
+      },
     });
     watchCore(instance);
     instance.on(Hls.Events.MANIFEST_PARSED, () => refreshMenu());
@@ -79,9 +91,16 @@ function start(): (() => void) | null {
     engine.addEventListener("onSegmentLoaded", ({ segmentUrl, bytesLength, downloadSource }) => {
       if (downloadSource === "p2p") counters.p2pBytes += bytesLength;
       guard.onSegmentDone(segmentUrl);
+      mirrorHooks.done(segmentUrl);
     });
-    engine.addEventListener("onSegmentError", ({ segment }) => guard.onSegmentDone(segment.url));
-    engine.addEventListener("onSegmentAbort", ({ segment }) => guard.onSegmentDone(segment.url));
+    engine.addEventListener("onSegmentError", ({ segment }) => {
+      guard.onSegmentDone(segment.url);
+      mirrorHooks.done(segment.url);
+    });
+    engine.addEventListener("onSegmentAbort", ({ segment }) => {
+      guard.onSegmentDone(segment.url);
+      mirrorHooks.done(segment.url);
+    });
   }
 
   const created = createPlayer(videojs, config.live ? { liveui: true } : {});

@@ -567,6 +567,8 @@ export const en = {
   "admin.redundancy.done.started": "A redundancy run has started; reload this page to see what it did.",
   "admin.redundancy.done.mirrored": "The video is mirrored.",
   "admin.redundancy.done.removed": "The mirror is removed.",
+  "admin.redundancy.error.acceptFrom": "Choose who may mirror our videos: nobody, any instance or the instances we follow.",
+  "admin.redundancy.error.number": "{field} must be a number from 0 to {max}.",
   "admin.pending.heading": "Accounts waiting for approval",
   "admin.pending.none": "Nobody is waiting.",
   "admin.pending.username": "Username",

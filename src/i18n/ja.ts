@@ -563,6 +563,8 @@ export const ja: Catalog = {
   "admin.redundancy.done.started": "冗長化の処理を開始しました。結果はこのページを再読み込みすると表示されます。",
   "admin.redundancy.done.mirrored": "動画をミラーしました。",
   "admin.redundancy.done.removed": "ミラーを削除しました。",
+  "admin.redundancy.error.acceptFrom": "こちらの動画をミラーしてよいインスタンスを、なし・すべて・フォローしているインスタンスから選んでください。",
+  "admin.redundancy.error.number": "{field} は 0 から {max} までの数にしてください。",
   "admin.pending.heading": "承認待ちのアカウント",
   "admin.pending.none": "承認待ちのアカウントはありません。",
   "admin.pending.username": "ユーザー名",

@@ -59,7 +59,9 @@ async function announce(deps: MirrorDeps, mirror: q.MirrorRow, type: "Create" | 
   const actorUri = localActorUri(deps.config.publicUrl, "application", actor.handle);
   const object = toCacheFileObject(deps.config.publicUrl, mirror);
   const id = cacheFileId(deps.config.publicUrl, mirror.uuid);
-  const create = toCacheFileActivity("Create", id, actorUri, object);
+  // Every announcement gets its own activity id: receivers apply an id once, and a video mirrored again after an
+  // eviction must be news again.
+  const create = toCacheFileActivity("Create", `${id}/create/${randomUUID()}`, actorUri, object);
   const activity =
     type === "Create" ? create
     : type === "Update" ? toCacheFileActivity("Update", `${id}/updates/${randomUUID()}`, actorUri, object)

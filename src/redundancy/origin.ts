@@ -37,7 +37,7 @@ export type SpotCheck = "match" | "mismatch" | "unreachable";
 
 /**
  * Fetches a few segments (the first of the map, then others chosen at random) from the mirror folder and compares
- * them with our map. `pick` chooses among the rest; tests pass a fixed one.
+ * them with our map. `pick(n)` chooses an index below n among the rest; tests pass a fixed one.
  */
 export async function spotCheckMirror(
   fetchBytes: FetchBytes,
@@ -47,8 +47,9 @@ export async function spotCheckMirror(
 ): Promise<SpotCheck> {
   const names = Object.keys(hashes).filter((n) => n.endsWith(".m4s") || n.endsWith(".ts") || n.endsWith(".mp4")).sort();
   if (names.length === 0) return "unreachable";
-  const chosen = new Set([names[0]!]);
-  while (chosen.size < Math.min(SPOT_CHECK_SEGMENTS, names.length)) chosen.add(names[pick(names.length)]!);
+  const chosen = [names[0]!];
+  const rest = names.slice(1);
+  while (chosen.length < SPOT_CHECK_SEGMENTS && rest.length > 0) chosen.push(rest.splice(pick(rest.length), 1)[0]!);
   for (const name of chosen) {
     let body: Uint8Array;
     try {

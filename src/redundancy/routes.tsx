@@ -11,7 +11,7 @@ import { AdminRedundancyPage, type RedundancyFormValues } from "../../views/page
 import { MirrorError } from "./hls-copy.ts";
 import * as q from "./queries.ts";
 import { flushBytesServed, ManualMirrorError, mirrorByHand, removeMirrorByHand, runRedundancyOnce, type RedundancyDeps } from "./service.ts";
-import { loadRedundancySettings, parseSettingsForm, saveRedundancySettings, type RedundancySettings } from "./settings.ts";
+import { loadRedundancySettings, parseSettingsForm, saveRedundancySettings, type RedundancySettings, type SettingsFormError } from "./settings.ts";
 
 const GIB = 1024 ** 3;
 const NOTICES = ["saved", "started", "mirrored", "removed"] as const;
@@ -47,6 +47,18 @@ function typedValues(body: Record<string, unknown>, page: PageContext): Redundan
       lifetime: f(`${prefix}Lifetime`),
     })),
   };
+}
+
+const STRATEGY_OF_PREFIX = { mostViewed: "most-viewed", trending: "trending", recentlyAdded: "recently-added" } as const;
+
+/** A form problem in the page's language, naming the field as its label does. */
+function errorText(error: SettingsFormError, page: PageContext): string {
+  const t = page.t;
+  if (error.field === "acceptFrom") return t("admin.redundancy.error.acceptFrom");
+  const match = /^(mostViewed|trending|recentlyAdded)(Size|Lifetime|MinViews)$/.exec(error.field);
+  const part = match ? t(match[2] === "Size" ? "admin.redundancy.size" : match[2] === "Lifetime" ? "admin.redundancy.lifetime" : "admin.redundancy.minViews") : "";
+  const field = match ? `${t(`admin.redundancy.strategy.${STRATEGY_OF_PREFIX[match[1] as keyof typeof STRATEGY_OF_PREFIX]}`)}: ${part}` : t("admin.redundancy.maxItems");
+  return t("admin.redundancy.error.number", { field, max: error.max ?? 0 });
 }
 
 function redundancyDeps(deps: AppDeps): RedundancyDeps {
@@ -107,7 +119,7 @@ export function redundancyRoutes(context: ReturnType<typeof contextPlugin>) {
       const parsed = parseSettingsForm(form);
       if ("errors" in parsed) {
         set.status = 400;
-        return adminPage(deps, page, { errors: parsed.errors, values: typedValues(form, page) });
+        return adminPage(deps, page, { errors: parsed.errors.map((e) => errorText(e, page)), values: typedValues(form, page) });
       }
       await saveRedundancySettings(deps.sql, parsed.settings);
       return redirect("/admin/redundancy?done=saved", 303);

@@ -39,11 +39,17 @@ export async function saveRedundancySettings(sql: Db, settings: RedundancySettin
 
 const GIB = 1024 ** 3;
 
-/** A form field as a whole number within bounds; the message names the field as the page labels it. */
-function wholeNumber(form: Record<string, unknown>, name: string, label: string, max: number, errors: string[]): number {
+/** A problem with one field of the form: which field, and the largest value it takes (the page words it). */
+export interface SettingsFormError {
+  readonly field: string;
+  readonly max?: number;
+}
+
+/** A form field as a number from 0 to `max`; a problem is noted against the field. */
+function numberField(form: Record<string, unknown>, name: string, max: number, errors: SettingsFormError[]): number {
   const raw = typeof form[name] === "string" ? (form[name] as string).trim() : "";
   if (!/^\d+(\.\d+)?$/.test(raw) || Number(raw) > max) {
-    errors.push(`${label} must be a number from 0 to ${max}.`);
+    errors.push({ field: name, max });
     return 0;
   }
   return Number(raw);
@@ -53,23 +59,21 @@ function wholeNumber(form: Record<string, unknown>, name: string, label: string,
  * Reads the admin form: sizes in GiB (decimals allowed), lifetimes in hours, counts. Returns the settings or every
  * problem found, so the page can show them all at once.
  */
-export function parseSettingsForm(form: Record<string, unknown>): { settings: RedundancySettings } | { errors: string[] } {
-  const errors: string[] = [];
+export function parseSettingsForm(form: Record<string, unknown>): { settings: RedundancySettings } | { errors: SettingsFormError[] } {
+  const errors: SettingsFormError[] = [];
   const acceptFrom = form.acceptFrom;
-  if (typeof acceptFrom !== "string" || !(ACCEPT_FROM as readonly string[]).includes(acceptFrom)) {
-    errors.push("Choose who may mirror our videos: nobody, anybody or the instances we follow.");
-  }
-  const strategy = (prefix: string, label: string) => ({
-    sizeBytes: Math.round(wholeNumber(form, `${prefix}Size`, `${label}: size (GiB)`, 1_000_000, errors) * GIB),
-    minLifetimeHours: Math.floor(wholeNumber(form, `${prefix}Lifetime`, `${label}: minimum lifetime (hours)`, 24 * 365, errors)),
+  if (typeof acceptFrom !== "string" || !(ACCEPT_FROM as readonly string[]).includes(acceptFrom)) errors.push({ field: "acceptFrom" });
+  const strategy = (prefix: string) => ({
+    sizeBytes: Math.round(numberField(form, `${prefix}Size`, 1_000_000, errors) * GIB),
+    minLifetimeHours: Math.floor(numberField(form, `${prefix}Lifetime`, 24 * 365, errors)),
   });
   const settings: RedundancySettings = {
     enabled: form.enabled === "on" || form.enabled === "true",
-    maxItems: Math.floor(wholeNumber(form, "maxItems", "Most mirrored videos", 1_000_000, errors)),
+    maxItems: Math.floor(numberField(form, "maxItems", 1_000_000, errors)),
     acceptFrom: (acceptFrom as AcceptFrom) ?? "nobody",
-    mostViewed: strategy("mostViewed", "Most viewed"),
-    trending: strategy("trending", "Trending"),
-    recentlyAdded: { ...strategy("recentlyAdded", "Recently added"), minViews: Math.floor(wholeNumber(form, "recentlyAddedMinViews", "Recently added: minimum views", 1_000_000_000, errors)) },
+    mostViewed: strategy("mostViewed"),
+    trending: strategy("trending"),
+    recentlyAdded: { ...strategy("recentlyAdded"), minViews: Math.floor(numberField(form, "recentlyAddedMinViews", 1_000_000_000, errors)) },
   };
   return errors.length ? { errors } : { settings };
 }

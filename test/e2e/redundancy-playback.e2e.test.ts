@@ -1,12 +1,13 @@
 /**
  * Players use mirrors: B and C mirror A's video; a viewer of A's watch page (through a loopback proxy that can refuse
- * A's /static/ files) keeps playing when A's static files are unreachable, from B's and C's copies. This is the HTTP
- * player (VHS); the P2P player does not use mirrors yet.
+ * A's /static/ files) keeps playing when A's static files are unreachable, from B's and C's copies. Both players:
+ * the HTTP one (VHS) and the P2P one (hls.js with P2P Media Loader).
  */
 import { afterAll, beforeAll, expect, setDefaultTimeout, test } from "bun:test";
 import type { Page } from "playwright-core";
 import type { Redis } from "../../src/queue/redis.ts";
-import { launchBrowser, screenshot, type TestBrowser } from "../helpers/browser.ts";
+import { launchBrowser, screenshot, watchConsole, type TestBrowser } from "../helpers/browser.ts";
+import { registerUser } from "../../src/accounts/service.ts";
 import { startInstance, type Instance } from "../helpers/federation.ts";
 import { freePort, waitFor } from "../helpers/processes.ts";
 import { MIRROR_ENV, publishOnOrigin, recordedMirrors, redisFor, runRedundancy } from "../helpers/redundancy.ts";
@@ -102,5 +103,36 @@ test("the HTTP player keeps playing from B's and C's mirrors while A's static fi
   const mirrors = await playWithOriginDown(page, "redundancy-http-origin-down");
   expect(mirrors.size).toBeGreaterThan(0);
   expect([...mirrors].every((host) => host === new URL(b.url).host || host === new URL(c.url).host)).toBe(true);
+  await page.close();
+});
+
+test("the P2P player keeps playing from the mirrors too", async () => {
+  await browser.context.addCookies([{ name: "tubelet_p2p", value: "on", url: `http://127.0.0.1:${proxy.port}` }]);
+  const page = await browser.newPage();
+  const mirrors = await playWithOriginDown(page, "redundancy-p2p-origin-down");
+  expect(mirrors.size).toBeGreaterThan(0);
+  await page.close();
+});
+
+test("B's administrator sees the mirror on the redundancy page, and saves the settings from it", async () => {
+  const boss = await registerUser({ sql: b.db.sql, config: b.config }, { username: "boss", email: "boss@example.org", password: "Correct-Horse-42" }, { bypassSignupMode: true });
+  await b.db.sql`UPDATE users SET role = 'admin' WHERE id = ${boss.id}`;
+  const page = await browser.newPage();
+  const console = watchConsole(page);
+  await page.goto(`${b.url}/login`);
+  await page.getByLabel("Username or e-mail").fill("boss");
+  await page.getByLabel("Password").fill("Correct-Horse-42");
+  await page.getByRole("button", { name: "Log in" }).click();
+  await page.waitForURL((url) => url.pathname === "/");
+  await page.goto(`${b.url}/admin/redundancy`);
+  const row = page.locator("#mirrors tbody tr", { hasText: "Mirrored clip" });
+  await row.waitFor();
+  expect(await row.innerText()).toContain("Most viewed");
+  await page.getByLabel("Most mirrored videos in all").fill("3");
+  await page.getByRole("button", { name: "Save" }).first().click();
+  await page.locator(".alert-info", { hasText: "Saved." }).waitFor();
+  expect(await page.getByLabel("Most mirrored videos in all").inputValue()).toBe("3");
+  await screenshot(page, "admin-redundancy");
+  expect(console.problems()).toEqual([]);
   await page.close();
 });

@@ -145,7 +145,7 @@ export const VIEWER_COOKIE = "tubelet_test_viewer";
 
 export interface CountingProxy {
   readonly url: string;
-  /** Bytes of segment files (init and media, under /static/videos/) sent to browsers so far. */
+  /** Bytes of segment files (init and media, under /static/videos/ and mirrors' /static/redundancy/) sent so far. */
   segmentBytes(): number;
   /** The same, per viewer cookie ("?" for requests without one). */
   segmentBytesByViewer(): ReadonlyMap<string, number>;
@@ -164,7 +164,7 @@ interface ProxiedSocket {
 /** Bun's WebSocket client takes request headers; the DOM typings only know the standard constructor. */
 const BunWebSocket = WebSocket as unknown as new (url: string, options: { headers: Record<string, string> }) => WebSocket;
 
-const SEGMENT_FILE = /^\/static\/videos\/.+\.(m4s|mp4)$/;
+const SEGMENT_FILE = /^\/static\/(videos|redundancy)\/.+\.(m4s|mp4)$/;
 
 /**
  * A reverse proxy in front of the server that counts the segment bytes it hands to browsers: an independent

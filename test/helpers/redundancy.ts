@@ -68,7 +68,7 @@ export async function publishOnOrigin(
   origin: Instance,
   followers: readonly Instance[],
   videos: readonly { name: string; views: number }[],
-  options: { seconds?: number; resolutions?: readonly number[] } = {},
+  options: { seconds?: number; resolutions?: readonly number[]; segmentSeconds?: number } = {},
 ): Promise<{ alice: UserRow; videos: SeededVideo[] }> {
   const alice = await registerUser({ sql: origin.db.sql, config: origin.config }, { username: "alice", email: "alice@example.org", password: "Correct-Horse-42" }, { bypassSignupMode: true });
   for (const f of followers) await followChannel(f, origin, "alice_channel");

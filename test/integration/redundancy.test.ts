@@ -1,13 +1,16 @@
 /**
  * Redundancy between three instances on loopback: B and C follow A and mirror its most-viewed video, A records both
  * CacheFiles after checking the mirrors' segments and lists them in its API; a mirror serving corrupted segments is
- * dropped; a CacheFile from an instance A does not accept is ignored; eviction waits for the minimum lifetime and
- * sends an Undo; renewal sends an Update; A's delete of the video removes the mirrors.
+ * dropped, one that stops answering after three checks; a CacheFile from an instance A does not accept is ignored; eviction waits for the minimum lifetime and
+ * sends an Undo; renewal sends an Update; the admin page works for administrators only; A's delete of the video
+ * removes the mirrors.
  */
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import { readdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { UserRow } from "../../src/accounts/queries.ts";
+import { registerUser } from "../../src/accounts/service.ts";
+import { TestClient } from "../helpers/app.ts";
 import { instanceActor } from "../../src/federation/actors.ts";
 import { enqueueDeliveries } from "../../src/federation/delivery.ts";
 import { localActorUri } from "../../src/federation/urls.ts";
@@ -89,6 +92,9 @@ test("B and C mirror A's most-viewed video; A checks and records both CacheFiles
   };
   expect(await pageMirrors(popular.shortId)).toEqual(mirrors.map((m) => m.baseUrl).sort());
   expect(await pageMirrors(quiet.shortId)).toEqual([]);
+  // B's own viewers of A's video play it from A and from B's copy.
+  const bHtml = await (await fetch(`${b.url}/w/${popular.shortId}`)).text();
+  expect(JSON.parse(/data-mirrors="([^"]*)"/.exec(bHtml)![1]!.replaceAll("&#34;", '"'))).toEqual([`${b.url}/static/redundancy/hls/${popular.uuid}`]);
 }, 90_000);
 
 test("a mirror serving corrupted segments is detected by A's next check and dropped; the good one stays", async () => {
@@ -159,12 +165,84 @@ test("over its item cap, B evicts a less viewed mirror only after its minimum li
   await waitFor("A to record B's mirror of the quiet clip", async () => (await recordedMirrors(a, quiet.uuid)).some((m) => m.domain === hostOf(b)), { timeoutMs: 20_000 });
 }, 90_000);
 
-test("A's delete of a mirrored video removes the mirrors: rows on A, rows and files on B", async () => {
-  const deps: VideosDeps = { sql: a.db.sql, config: a.config, queues: a.queues, layout: createLayout(a.config.dataDir), views: null as never };
-  await deleteVideo(deps, alice, quiet.shortId);
-  expect(await recordedMirrors(a, quiet.uuid)).toEqual([]);
-  await waitFor("B to delete its copy of the video", async () => (await b.db.sql`SELECT 1 FROM videos WHERE uuid = ${quiet.uuid}::uuid`).length === 0, { timeoutMs: 20_000 });
+test("a mirror that stops answering is dropped after three checks in a row", async () => {
+  expect((await recordedMirrors(a, popular.uuid)).map((m) => m.domain)).toContain(hostOf(c));
+  await c.down();
+  try {
+    for (let check = 1; check <= 2; check++) {
+      expect((await runRedundancy(a, redis)).dropped).toBe(0);
+      expect((await recordedMirrors(a, popular.uuid)).map((m) => m.domain)).toContain(hostOf(c));
+    }
+    expect((await runRedundancy(a, redis)).dropped).toBe(1);
+    expect((await recordedMirrors(a, popular.uuid)).map((m) => m.domain)).not.toContain(hostOf(c));
+  } finally {
+    await c.up();
+  }
+}, 60_000);
+
+test("B's administrators see the mirrors, change the settings, remove a mirror and mirror a video by hand; others may not", async () => {
+  const boss = await registerUser({ sql: b.db.sql, config: b.config }, { username: "boss", email: "boss@example.org", password: "Correct-Horse-42" }, { bypassSignupMode: true });
+  await b.db.sql`UPDATE users SET role = 'admin' WHERE id = ${boss.id}`;
+  await registerUser({ sql: b.db.sql, config: b.config }, { username: "carol", email: "carol@example.org", password: "Correct-Horse-42" }, { bypassSignupMode: true });
+  const clientOf = () => new TestClient((request) => {
+    const url = new URL(request.url);
+    return fetch(new Request(`${b.url}${url.pathname}${url.search}`, request), { redirect: "manual" });
+  }, "127.0.0.1");
+  const anonymous = clientOf();
+  const visitor = await anonymous.page("/admin/redundancy");
+  expect(visitor.status).toBe(303); // to the login page
+  expect(visitor.response.headers.get("location")).toStartWith("/login");
+  const carol = clientOf();
+  await carol.login("carol", "Correct-Horse-42");
+  expect((await carol.page("/admin/redundancy")).status).toBe(403);
+  expect((await carol.submit("/admin/redundancy/run", {})).status).toBe(403);
+
+  const admin = clientOf();
+  await admin.login("boss", "Correct-Horse-42");
+  const listing = await admin.page("/admin/redundancy");
+  expect(listing.status).toBe(200);
+  expect(listing.html).toContain("Quiet clip");
+  expect(listing.html).toContain("Most viewed");
+  const [quietMirror] = await b.db.sql<{ id: number }[]>`SELECT id::int FROM video_mirrors WHERE uuid = ${quiet.uuid}::uuid`;
+
+  // Bad settings: 400, every problem named, what was typed kept, nothing saved.
+  const form = { enabled: "on", acceptFrom: "anybody", maxItems: "5", mostViewedSize: "1", mostViewedLifetime: "24", trendingSize: "0", trendingLifetime: "24", recentlyAddedSize: "0", recentlyAddedLifetime: "24", recentlyAddedMinViews: "10" };
+  const bad = await admin.submit("/admin/redundancy/settings", { ...form, maxItems: "lots", acceptFrom: "everyone" });
+  expect(bad.status).toBe(400);
+  const badHtml = await bad.text();
+  expect(badHtml).toContain("Most mirrored videos in all must be a number from 0 to 1,000,000.");
+  expect(badHtml).toContain("Choose who may mirror our videos");
+  expect(badHtml).toContain('value="lots"');
+  expect(await b.db.sql`SELECT 1 FROM redundancy_settings`).toHaveLength(0);
+  expect((await admin.submit("/admin/redundancy/settings", form)).status).toBe(303);
+  const [saved] = await b.db.sql<{ settings: { maxItems: number; mostViewed: { sizeBytes: number } } }[]>`SELECT settings FROM redundancy_settings`;
+  expect(saved!.settings.maxItems).toBe(5);
+  expect(saved!.settings.mostViewed.sizeBytes).toBe(1024 ** 3);
+
+  // Removing a mirror deletes its files and tells A (Undo).
+  expect((await admin.submit(`/admin/redundancy/mirrors/${quietMirror!.id}/delete`, {})).status).toBe(303);
   expect(await mirrorRow(b, quiet.uuid)).toBeNull();
-  await runRedundancy(b, redis);
-  expect(await readdir(mirrorDir(createLayout(b.config.dataDir), quiet.uuid)).catch(() => null)).toBeNull();
+  await waitFor("A to drop B's mirror of the quiet clip", async () => (await recordedMirrors(a, quiet.uuid)).length === 0, { timeoutMs: 20_000 });
+
+  // A video named by its address on its origin is mirrored by hand; an unknown one is a clear 404.
+  expect((await admin.submit("/admin/redundancy/mirrors", { video: "https://nowhere.example/w/nothing" })).status).toBe(404);
+  expect((await admin.submit("/admin/redundancy/mirrors", { video: `${a.url}/videos/watch/${popular.uuid}` })).status).toBe(303);
+  expect((await mirrorRow(b, popular.uuid))?.strategy).toBe("manual");
+  await waitFor("A to record B's manual mirror", async () => (await recordedMirrors(a, popular.uuid)).some((m) => m.domain === hostOf(b)), { timeoutMs: 20_000 });
+  const again = await admin.submit("/admin/redundancy/mirrors", { video: `${a.url}/videos/watch/${popular.uuid}` });
+  expect(again.status).toBe(409);
+  expect(await again.text()).toContain("already mirrored");
+}, 60_000);
+
+test("A's delete of a mirrored video removes the mirrors: rows on A, rows and files on B and C", async () => {
+  const deps: VideosDeps = { sql: a.db.sql, config: a.config, queues: a.queues, layout: createLayout(a.config.dataDir), views: null as never };
+  await deleteVideo(deps, alice, popular.shortId);
+  expect(await recordedMirrors(a, popular.uuid)).toEqual([]);
+  await waitFor("B to delete its copy of the video", async () => (await b.db.sql`SELECT 1 FROM videos WHERE uuid = ${popular.uuid}::uuid`).length === 0, { timeoutMs: 20_000 });
+  expect(await mirrorRow(b, popular.uuid)).toBeNull();
+  await waitFor("C to delete its copy of the video", async () => (await c.db.sql`SELECT 1 FROM videos WHERE uuid = ${popular.uuid}::uuid`).length === 0, { timeoutMs: 20_000 });
+  for (const mirror of [b, c]) {
+    await runRedundancy(mirror, redis);
+    expect(await readdir(mirrorDir(createLayout(mirror.config.dataDir), popular.uuid)).catch(() => null)).toBeNull();
+  }
 }, 60_000);

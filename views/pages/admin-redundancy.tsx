@@ -52,11 +52,11 @@ function SettingsForm({ page, values, intervalText }: { page: PageContext; value
     <form method="post" action="/admin/redundancy/settings" class="card form">
       <Csrf token={page.csrfToken} />
       <h2 safe>{t("admin.redundancy.settings")}</h2>
-      <div class="field">
+      <div class="checks">
         <label>
-          <input type="checkbox" name="enabled" checked={values.enabled} /> <span safe>{t("admin.redundancy.enabled")}</span>
+          <input type="checkbox" name="enabled" checked={values.enabled} aria-describedby="f-enabled-hint" /> <span safe>{t("admin.redundancy.enabled")}</span>
         </label>
-        <p class="hint" safe>
+        <p class="hint" id="f-enabled-hint" safe>
           {intervalText}
         </p>
       </div>
