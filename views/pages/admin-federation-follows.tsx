@@ -3,6 +3,7 @@ import type { PageContext } from "../context.ts";
 import { Layout } from "../layout.tsx";
 import { Alert, Csrf, PostButton } from "../components/form.tsx";
 import { AdminNav } from "../components/admin-nav.tsx";
+import { TableHead } from "../components/table-head.tsx";
 
 export interface FollowingView {
   readonly actorId: number;
@@ -49,16 +50,7 @@ function StateLabel({ page, state }: { page: PageContext; state: "pending" | "ac
 
 /** A table's header: one column per label, and a last one for the buttons. */
 function Head({ labels }: { labels: readonly string[] }) {
-  return (
-    <thead>
-      <tr>
-        {labels.map((label) => (
-          <th scope="col" safe>{label}</th>
-        ))}
-        <th scope="col"></th>
-      </tr>
-    </thead>
-  );
+  return <TableHead headings={[...labels, ""]} />;
 }
 
 function FollowingTable({ page, rows }: { page: PageContext; rows: readonly FollowingView[] }) {

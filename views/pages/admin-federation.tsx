@@ -3,6 +3,7 @@ import type { PageContext } from "../context.ts";
 import { Layout } from "../layout.tsx";
 import { Alert, Csrf, PostButton } from "../components/form.tsx";
 import { AdminNav } from "../components/admin-nav.tsx";
+import { TableHead } from "../components/table-head.tsx";
 
 export interface BlockView {
   readonly id: number;
@@ -41,17 +42,7 @@ export function AdminFederationPage({ page, blocks, notice, error }: { page: Pag
         </p>
       ) : (
         <table class="table">
-          <thead>
-            <tr>
-              <th scope="col" safe>
-                {t("admin.federation.blocked")}
-              </th>
-              <th scope="col" safe>
-                {t("admin.federation.since")}
-              </th>
-              <th scope="col"></th>
-            </tr>
-          </thead>
+          <TableHead headings={[t("admin.federation.blocked"), t("admin.federation.since"), ""]} />
           <tbody>
             {blocks.map((b) => (
               <tr>

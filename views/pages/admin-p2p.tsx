@@ -3,6 +3,7 @@ import type { PageContext } from "../context.ts";
 import { Layout } from "../layout.tsx";
 import { SLOT, aroundSlot } from "../format.ts";
 import { AdminNav } from "../components/admin-nav.tsx";
+import { TableHead } from "../components/table-head.tsx";
 
 export interface TrafficRow {
   readonly label: string;
@@ -24,22 +25,7 @@ export function p2pShare(row: { httpBytes: number; p2pBytes: number }): string {
 function TrafficTable({ page, rows, first }: { page: PageContext; rows: readonly TrafficRow[]; first: string }) {
   return (
     <table class="table">
-      <thead>
-        <tr>
-          <th scope="col" safe>
-            {first}
-          </th>
-          <th scope="col" safe>
-            {page.t("admin.p2p.fromServer")}
-          </th>
-          <th scope="col" safe>
-            {page.t("admin.p2p.fromPeers")}
-          </th>
-          <th scope="col" safe>
-            {page.t("admin.p2p.share")}
-          </th>
-        </tr>
-      </thead>
+      <TableHead headings={[first, page.t("admin.p2p.fromServer"), page.t("admin.p2p.fromPeers"), page.t("admin.p2p.share")]} />
       <tbody>
         {rows.map((r) => (
           <tr>

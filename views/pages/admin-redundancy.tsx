@@ -3,6 +3,7 @@ import type { PageContext } from "../context.ts";
 import { Layout } from "../layout.tsx";
 import { Alert, Csrf, PostButton, Select } from "../components/form.tsx";
 import { AdminNav } from "../components/admin-nav.tsx";
+import { TableHead } from "../components/table-head.tsx";
 
 export interface MirrorView {
   readonly id: number;
@@ -87,16 +88,7 @@ function MirrorTable({ page, mirrors }: { page: PageContext; mirrors: readonly M
   if (mirrors.length === 0) return <p class="muted" safe>{t("admin.redundancy.none")}</p>;
   return (
     <table class="table" id="mirrors">
-      <thead>
-        <tr>
-          {(["video", "size", "strategy", "age", "served"] as const).map((k) => (
-            <th scope="col" safe>
-              {t(`admin.redundancy.col.${k}`)}
-            </th>
-          ))}
-          <th scope="col"></th>
-        </tr>
-      </thead>
+      <TableHead headings={[...(["video", "size", "strategy", "age", "served"] as const).map((k) => t(`admin.redundancy.col.${k}`)), ""]} />
       <tbody>
         {mirrors.map((m) => (
           <tr>

@@ -3,6 +3,7 @@ import type { PageContext } from "../context.ts";
 import { Layout } from "../layout.tsx";
 import { Alert, Csrf } from "../components/form.tsx";
 import { AdminNav } from "../components/admin-nav.tsx";
+import { TableHead } from "../components/table-head.tsx";
 
 export interface RunnerTokenView {
   readonly id: number;
@@ -55,13 +56,7 @@ function TokensTable({ page, tokens }: { page: PageContext; tokens: readonly Run
   if (!tokens.length) return <p class="muted" safe>{t("admin.runners.noTokens")}</p>;
   return (
     <table class="table">
-      <thead>
-        <tr>
-          <th scope="col" safe>{t("admin.runners.token")}</th>
-          <th scope="col" safe>{t("admin.runners.registered")}</th>
-          <th scope="col"></th>
-        </tr>
-      </thead>
+      <TableHead headings={[t("admin.runners.token"), t("admin.runners.registered"), ""]} />
       <tbody>
         {tokens.map((tk) => (
           <tr>
@@ -84,14 +79,7 @@ function RunnersTable({ page, runners }: { page: PageContext; runners: readonly 
   if (!runners.length) return <p class="muted" safe>{t("admin.runners.noRunners")}</p>;
   return (
     <table class="table">
-      <thead>
-        <tr>
-          <th scope="col" safe>{t("admin.runners.name")}</th>
-          <th scope="col" safe>{t("admin.runners.address")}</th>
-          <th scope="col" safe>{t("admin.runners.lastContact")}</th>
-          <th scope="col"></th>
-        </tr>
-      </thead>
+      <TableHead headings={[t("admin.runners.name"), t("admin.runners.address"), t("admin.runners.lastContact"), ""]} />
       <tbody>
         {runners.map((r) => (
           <tr>
@@ -113,15 +101,7 @@ function JobsTable({ page, jobs }: { page: PageContext; jobs: readonly RunnerJob
   if (!jobs.length) return <p class="muted" safe>{t("admin.runners.noJobs")}</p>;
   return (
     <table class="table">
-      <thead>
-        <tr>
-          <th scope="col" safe>{t("admin.runners.job")}</th>
-          <th scope="col" safe>{t("admin.runners.state")}</th>
-          <th scope="col" safe>{t("admin.runners.runner")}</th>
-          <th scope="col" safe>{t("admin.runners.failures")}</th>
-          <th scope="col"></th>
-        </tr>
-      </thead>
+      <TableHead headings={[t("admin.runners.job"), t("admin.runners.state"), t("admin.runners.runner"), t("admin.runners.failures"), ""]} />
       <tbody>
         {jobs.map((j) => (
           <tr>

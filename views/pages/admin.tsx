@@ -3,6 +3,7 @@ import type { PageContext } from "../context.ts";
 import { Layout } from "../layout.tsx";
 import { Alert, Csrf, PostButton } from "../components/form.tsx";
 import { AdminNav } from "../components/admin-nav.tsx";
+import { TableHead } from "../components/table-head.tsx";
 
 export interface PendingUser {
   readonly id: number;
@@ -24,20 +25,7 @@ export function AdminUsersPage({ page, pending, notice }: { page: PageContext; p
         </p>
       ) : (
         <table class="table">
-          <thead>
-            <tr>
-              <th scope="col" safe>
-                {t("admin.pending.username")}
-              </th>
-              <th scope="col" safe>
-                {t("admin.pending.email")}
-              </th>
-              <th scope="col" safe>
-                {t("admin.pending.registered")}
-              </th>
-              <th scope="col"></th>
-            </tr>
-          </thead>
+          <TableHead headings={[t("admin.pending.username"), t("admin.pending.email"), t("admin.pending.registered"), ""]} />
           <tbody>
             {pending.map((u) => (
               <tr>
