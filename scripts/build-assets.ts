@@ -49,13 +49,6 @@ const trimVideoJs: import("bun").BunPlugin = {
   },
 };
 
-/**
- * V8's explicit compile hint (Chromium 136 and later): the players run most of their functions while the page
- * loads, so compiling them all eagerly, on a background thread while the script streams in, takes that work off
- * the main thread before the first frame. Other browsers read it as a comment.
- */
-const COMPILE_HINT = "//# allFunctionsCalledOnLoad";
-
 /** Builds both bundles unless they are up to date; returns whether it built. */
 export async function buildAssets(options: { force?: boolean; quiet?: boolean } = {}): Promise<boolean> {
   const started = performance.now();
@@ -76,7 +69,6 @@ export async function buildAssets(options: { force?: boolean; quiet?: boolean } 
     conditions: ["p2pml:core-as-bundle"],
     define: { "process.env.NODE_ENV": JSON.stringify("production") },
     plugins: [trimVideoJs],
-    banner: COMPILE_HINT,
   });
   if (!result.success) {
     for (const log of result.logs) console.error(log);
