@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "
 import type { Server } from "bun";
 import type { Frame, Page } from "playwright-core";
 import { join } from "node:path";
-import { launchBrowser, screenshot, startE2eServer, watchConsole, type E2eServer, type TestBrowser } from "../helpers/browser.ts";
+import { launchBrowser, screenshot, startE2eServer, watchConsole, type E2eServer, type TestBrowser, playMuted } from "../helpers/browser.ts";
 import { defaultChannelId, publishPlayableVideos, type SeededVideo } from "../helpers/videos.ts";
 import { registerUser } from "../../src/accounts/service.ts";
 import { parseConfig } from "../../src/config.ts";
@@ -240,12 +240,7 @@ describe("the P2P player bundle answers the embed API too", () => {
 describe("the watch page", () => {
   test("starts at ?start= on first play", async () => {
     await page.goto(`${server.url}/w/${video.shortId}?start=5`);
-    await page.waitForFunction(() => "tubeletPlayer" in window);
-    await page.evaluate(() => {
-      const player = (window as unknown as { tubeletPlayer: { muted(v: boolean): void; play(): Promise<void> } }).tubeletPlayer;
-      player.muted(true);
-      return player.play();
-    });
+    await playMuted(page);
     const time = await page.waitForFunction(() => {
       const v = document.querySelector("#player video") as HTMLVideoElement | null;
       return v && !v.paused && v.currentTime > 0 ? v.currentTime : false;

@@ -9,7 +9,7 @@ import { registerUser } from "../../src/accounts/service.ts";
 import { fetcherFor, instanceActor } from "../../src/federation/actors.ts";
 import { followRemoteActor } from "../../src/federation/follows.ts";
 import { federateVideo } from "../../src/federation/videos.ts";
-import { launchBrowser, screenshot, watchConsole, type TestBrowser } from "../helpers/browser.ts";
+import { launchBrowser, screenshot, watchConsole, type TestBrowser, playMuted } from "../helpers/browser.ts";
 import { startInstance, type Instance } from "../helpers/federation.ts";
 import { waitFor } from "../helpers/processes.ts";
 import { defaultChannelId, publishPlayableVideos, type SeededVideo } from "../helpers/videos.ts";
@@ -51,12 +51,7 @@ test("B's watch page plays A's video from A's files, without console errors", as
     if (request.url().startsWith(`${a.url}/static/videos/${video.uuid}/`)) fromA.push(request.url());
   });
   await page.goto(`/w/${video.shortId}`);
-  await page.waitForFunction(() => "tubeletPlayer" in window);
-  await page.evaluate(() => {
-    const player = (window as unknown as { tubeletPlayer: { muted(v: boolean): void; play(): Promise<void> } }).tubeletPlayer;
-    player.muted(true);
-    return player.play();
-  });
+  await playMuted(page);
   await page
     .waitForFunction(() => (document.querySelector("#player video") as HTMLVideoElement | null)?.currentTime! > 1.5, null, { timeout: 30_000 })
     .catch((error: Error) => {

@@ -12,7 +12,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Page } from "playwright-core";
 import type { Server } from "bun";
-import { launchBrowser, screenshot, watchConsole, type TestBrowser } from "../helpers/browser.ts";
+import { launchBrowser, screenshot, watchConsole, type TestBrowser, playMuted } from "../helpers/browser.ts";
 import { makeClip } from "../helpers/media.ts";
 import { loadAssets, type Assets } from "../../src/http/assets.ts";
 import { safeJoin, serveFile } from "../../src/http/static.ts";
@@ -145,12 +145,7 @@ const stats = () => page.evaluate(() => (window as unknown as { tubeletStats(): 
 describe("the P2P player without peers", () => {
   test("plays everything over HTTP: time advances, no peer bytes", async () => {
     await page.goto("/");
-    await page.waitForFunction(() => "tubeletPlayer" in window);
-    await page.evaluate(() => {
-      const player = (window as unknown as { tubeletPlayer: { muted(v: boolean): void; play(): Promise<void> } }).tubeletPlayer;
-      player.muted(true);
-      return player.play();
-    });
+    await playMuted(page);
     await page.waitForFunction(() => (document.querySelector("#player video") as HTMLVideoElement | null)?.currentTime! > 1.5, null, { timeout: 30_000 });
     expect(await stats()).toMatchObject({ p2pBytes: 0, uploadedBytes: 0, peers: 0 });
     // Segment bytes are counted once: the core's loads by its chunk events, the init segments hls.js

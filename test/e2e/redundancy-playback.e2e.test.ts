@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, expect, setDefaultTimeout, test } from "bun:test";
 import type { Page } from "playwright-core";
 import type { Redis } from "../../src/queue/redis.ts";
-import { launchBrowser, screenshot, watchConsole, type TestBrowser } from "../helpers/browser.ts";
+import { launchBrowser, screenshot, watchConsole, type TestBrowser, playMuted } from "../helpers/browser.ts";
 import { registerUser } from "../../src/accounts/service.ts";
 import { startInstance, type Instance } from "../helpers/federation.ts";
 import { freePort, waitFor } from "../helpers/processes.ts";
@@ -73,12 +73,7 @@ async function playWithOriginDown(page: Page, name: string): Promise<Set<string>
   staticDown = true;
   try {
     await page.goto(`/w/${video.shortId}`);
-    await page.waitForFunction(() => "tubeletPlayer" in window);
-    await page.evaluate(() => {
-      const player = (window as unknown as { tubeletPlayer: { muted(v: boolean): void; play(): Promise<void> } }).tubeletPlayer;
-      player.muted(true);
-      return player.play();
-    });
+    await playMuted(page);
     // Well past the first segments: the player went on fetching from the mirrors.
     await page
       .waitForFunction(() => (document.querySelector("#player video") as HTMLVideoElement | null)?.currentTime! > 10, null, { timeout: 60_000 })

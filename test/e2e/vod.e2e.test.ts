@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
 import type { Page } from "playwright-core";
-import { launchBrowser, screenshot, startE2eServer, watchConsole, type E2eServer, type TestBrowser } from "../helpers/browser.ts";
+import { launchBrowser, screenshot, startE2eServer, watchConsole, type E2eServer, type TestBrowser, playMuted } from "../helpers/browser.ts";
 import { makeClip } from "../helpers/media.ts";
 import { registerUser } from "../../src/accounts/service.ts";
 import { parseConfig } from "../../src/config.ts";
@@ -82,12 +82,7 @@ describe("video on demand in a browser", () => {
     await page.goto(watchUrl);
     await page.getByRole("heading", { level: 1, name: "Holiday <b>clip</b>" }).waitFor();
     await page.locator(".description strong", { hasText: "test" }).waitFor();
-    await page.waitForFunction(() => "tubeletPlayer" in window);
-    await page.evaluate(() => {
-      const player = (window as unknown as { tubeletPlayer: { muted(v: boolean): void; play(): Promise<void> } }).tubeletPlayer;
-      player.muted(true);
-      return player.play();
-    });
+    await playMuted(page);
     await page.waitForFunction(() => (document.querySelector("#player video") as HTMLVideoElement | null)?.currentTime! > 1.5, null, { timeout: 30_000 });
     const options = await page.locator("#quality option").allTextContents();
     expect(options).toEqual(["Auto", "360p", "240p", "144p"]);

@@ -67,6 +67,16 @@ export async function screenshot(page: Page, name: string, options: { fullPage?:
   return path;
 }
 
+/** Waits for the page's player and starts it muted, as a viewer pressing play would (autoplay needs muting). */
+export async function playMuted(page: Page): Promise<void> {
+  await page.waitForFunction(() => "tubeletPlayer" in window);
+  await page.evaluate(() => {
+    const player = (window as unknown as { tubeletPlayer: { muted(v: boolean): void; play(): Promise<void> } }).tubeletPlayer;
+    player.muted(true);
+    return player.play();
+  });
+}
+
 /**
  * Collects console errors, uncaught exceptions and failed requests of a page.
  * CSP violations reach the console as errors, so they are caught here too.
