@@ -89,6 +89,34 @@ export function Csrf({ token }: { token: string }) {
   return <input type="hidden" name="_csrf" value={token} />;
 }
 
+/** A card with one required text field and its submit button (block a server, follow an instance, mirror a video). */
+export function OneFieldForm(p: {
+  action: string;
+  token: string;
+  id: string;
+  name: string;
+  label: string;
+  button: string;
+  maxlength: number;
+  placeholder: string;
+  value?: string;
+}) {
+  return (
+    <form method="post" action={p.action} class="card form">
+      <Csrf token={p.token} />
+      <div class="field">
+        <label for={p.id} safe>
+          {p.label}
+        </label>
+        <input id={p.id} name={p.name} required maxlength={String(p.maxlength)} placeholder={p.placeholder} value={p.value} />
+      </div>
+      <button type="submit" class="button primary" safe>
+        {p.button}
+      </button>
+    </form>
+  );
+}
+
 /** A one-button form that POSTs to `action` (approve, unblock, remove...), carrying the CSRF token. */
 export function PostButton({ action, token, label }: { action: string; token: string; label: string }) {
   return (

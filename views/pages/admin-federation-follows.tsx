@@ -1,7 +1,7 @@
 /** Administration: the instances and actors our instance follows, and every remote follower of this instance. */
 import type { PageContext } from "../context.ts";
 import { Layout } from "../layout.tsx";
-import { Alert, Csrf, PostButton } from "../components/form.tsx";
+import { Alert, OneFieldForm, PostButton } from "../components/form.tsx";
 import { AdminNav } from "../components/admin-nav.tsx";
 import { TableHead } from "../components/table-head.tsx";
 
@@ -116,14 +116,17 @@ export function AdminFollowsPage(props: AdminFollowsProps) {
       <Alert message={props.notice} kind="info" />
       <Alert message={props.error} />
       <p class="muted" safe>{t("admin.follows.explainFollowing")}</p>
-      <form method="post" action="/admin/federation/following" class="card form">
-        <Csrf token={page.csrfToken} />
-        <div class="field">
-          <label for="follow-target" safe>{t("admin.follows.target")}</label>
-          <input id="follow-target" name="target" required maxlength="300" placeholder="video.example, https://video.example/accounts/peertube" value={props.target ?? ""} />
-        </div>
-        <button type="submit" class="button primary" safe>{t("admin.follows.follow")}</button>
-      </form>
+      <OneFieldForm
+        action="/admin/federation/following"
+        token={page.csrfToken}
+        id="follow-target"
+        name="target"
+        label={t("admin.follows.target")}
+        button={t("admin.follows.follow")}
+        maxlength={300}
+        placeholder="video.example, https://video.example/accounts/peertube"
+        value={props.target ?? ""}
+      />
       <FollowingTable page={page} rows={props.following} />
       <h2 safe>{t("admin.follows.followersHeading")}</h2>
       <p class="muted" safe>{t(props.manualApproval ? "admin.follows.explainManual" : "admin.follows.explainAuto")}</p>

@@ -1,7 +1,7 @@
 /** Administration: the federation blocklist (servers and remote accounts this instance refuses to talk to). */
 import type { PageContext } from "../context.ts";
 import { Layout } from "../layout.tsx";
-import { Alert, Csrf, PostButton } from "../components/form.tsx";
+import { Alert, OneFieldForm, PostButton } from "../components/form.tsx";
 import { AdminNav } from "../components/admin-nav.tsx";
 import { TableHead } from "../components/table-head.tsx";
 
@@ -24,18 +24,16 @@ export function AdminFederationPage({ page, blocks, notice, error }: { page: Pag
       </p>
       <Alert message={notice} kind="info" />
       <Alert message={error} />
-      <form method="post" action="/admin/federation/blocks" class="card form">
-        <Csrf token={page.csrfToken} />
-        <div class="field">
-          <label for="block-target" safe>
-            {t("admin.federation.target")}
-          </label>
-          <input id="block-target" name="target" required maxlength="300" placeholder="spam.example, @name@spam.example" />
-        </div>
-        <button type="submit" class="button primary" safe>
-          {t("admin.federation.block")}
-        </button>
-      </form>
+      <OneFieldForm
+        action="/admin/federation/blocks"
+        token={page.csrfToken}
+        id="block-target"
+        name="target"
+        label={t("admin.federation.target")}
+        button={t("admin.federation.block")}
+        maxlength={300}
+        placeholder="spam.example, @name@spam.example"
+      />
       {blocks.length === 0 ? (
         <p class="muted" safe>
           {t("admin.federation.none")}

@@ -1,7 +1,7 @@
 /** Administration: redundancy settings, our mirrors of other instances' videos, and mirroring by hand. */
 import type { PageContext } from "../context.ts";
 import { Layout } from "../layout.tsx";
-import { Alert, Csrf, PostButton, Select } from "../components/form.tsx";
+import { Alert, Csrf, OneFieldForm, PostButton, Select } from "../components/form.tsx";
 import { AdminNav } from "../components/admin-nav.tsx";
 import { TableHead } from "../components/table-head.tsx";
 
@@ -136,18 +136,16 @@ export function AdminRedundancyPage(p: AdminRedundancyProps) {
       <div class="row">
         <PostButton action="/admin/redundancy/run" token={page.csrfToken} label={t("admin.redundancy.runNow")} />
       </div>
-      <form method="post" action="/admin/redundancy/mirrors" class="card form">
-        <Csrf token={page.csrfToken} />
-        <div class="field">
-          <label for="f-video" safe>
-            {t("admin.redundancy.byHand")}
-          </label>
-          <input id="f-video" name="video" required maxlength="500" placeholder="https://video.example/w/…" />
-        </div>
-        <button type="submit" class="button primary" safe>
-          {t("admin.redundancy.mirror")}
-        </button>
-      </form>
+      <OneFieldForm
+        action="/admin/redundancy/mirrors"
+        token={page.csrfToken}
+        id="f-video"
+        name="video"
+        label={t("admin.redundancy.byHand")}
+        button={t("admin.redundancy.mirror")}
+        maxlength={500}
+        placeholder="https://video.example/w/…"
+      />
       <MirrorTable page={page} mirrors={p.mirrors} />
     </Layout>
   );
