@@ -15,6 +15,11 @@ export interface SessionOptions {
   readonly segmentSeconds: number;
   /** A viewer arrives when the previous one has played this far. */
   readonly arrivalSeconds: number;
+  /**
+   * The origin's uplink for segments, as a multiple of the video's bitrate, shared by all viewers (a small
+   * instance with a popular video); unset: as fast as loopback.
+   */
+  readonly originRate?: number;
 }
 
 export interface ViewerResult extends ViewerStats {
@@ -45,6 +50,7 @@ export async function runSession(cleanup: Cleanup, options: SessionOptions): Pro
   });
   // Registered so Ctrl-C also removes the namespace; run again below, which is harmless.
   cleanup.defer("stop the P2P instance", () => instance.stop());
+  if (options.originRate) instance.proxy.limitSegmentRate((options.originRate * instance.video.segmentBytes) / options.clipSeconds);
   try {
     const browser = await launchBrowserInNetwork(instance.network);
     try {

@@ -30,6 +30,7 @@ import { newVideoIds } from "../../src/videos/ids.ts";
 import { insertVideo, markPublished } from "../../src/videos/queries.ts";
 import { CHROMIUM_ARGS, CHROMIUM_PATH, startE2eServer, type E2eServer } from "./browser.ts";
 import { makeClip } from "./media.ts";
+import { createSharedLink, type SharedLink } from "./shared-link.ts";
 import { freePort, run } from "./processes.ts";
 
 export interface TestNetwork {
@@ -151,6 +152,8 @@ export interface CountingProxy {
   segmentBytesByViewer(): ReadonlyMap<string, number>;
   /** Requests seen, as "METHOD path" with the viewer, for assertions about what a page loaded. */
   readonly requests: { viewer: string; method: string; path: string }[];
+  /** Sends segments through one link of this many bytes per second shared by all viewers (null: no limit). */
+  limitSegmentRate(bytesPerSecond: number | null): void;
   stop(): Promise<void>;
 }
 
@@ -181,6 +184,11 @@ export function startCountingProxy(options: { hostname: string; backend: string 
   const requests: CountingProxy["requests"] = [];
   const viewerOf = (request: Request) => /(?:^|;\s*)tubelet_test_viewer=(\d+)/.exec(request.headers.get("cookie") ?? "")?.[1] ?? "?";
   const ipOf = (viewer: string) => `10.99.0.${viewer === "?" ? 250 : Number(viewer) % 250}`;
+  const count = (viewer: string, bytes: number) => {
+    total += bytes;
+    byViewer.set(viewer, (byViewer.get(viewer) ?? 0) + bytes);
+  };
+  let link: SharedLink | null = null;
 
   const server: Server<ProxiedSocket> = Bun.serve<ProxiedSocket>({
     hostname: options.hostname,
@@ -216,11 +224,10 @@ export function startCountingProxy(options: { hostname: string; backend: string 
         return new Response(answer.body, { status: answer.status, headers: responseHeaders });
       }
       const body = new Uint8Array(await answer.arrayBuffer());
-      if (answer.ok) {
-        total += body.byteLength;
-        byViewer.set(viewer, (byViewer.get(viewer) ?? 0) + body.byteLength);
-      }
       responseHeaders.set("cache-control", "no-store");
+      if (!answer.ok) return new Response(body, { status: answer.status, headers: responseHeaders });
+      if (link) return new Response(link.stream(body, (bytes) => count(viewer, bytes)), { status: answer.status, headers: responseHeaders });
+      count(viewer, body.byteLength);
       return new Response(body, { status: answer.status, headers: responseHeaders });
     },
     websocket: {
@@ -250,6 +257,9 @@ export function startCountingProxy(options: { hostname: string; backend: string 
     segmentBytes: () => total,
     segmentBytesByViewer: () => byViewer,
     requests,
+    limitSegmentRate(bytesPerSecond) {
+      link = bytesPerSecond === null ? null : createSharedLink(bytesPerSecond);
+    },
     async stop() {
       await server.stop(true);
     },

@@ -125,7 +125,8 @@ describe("the watch page follows the choice", () => {
     expect(html).toContain(`data-swarm-id="tubelet:${uuid}"`);
     expect(html).toContain('data-trackers="[&#34;ws://localhost:9000/tracker/socket&#34;]"');
     expect(html).toContain(`data-hashes="/static/videos/${uuid}/hls/segments-sha256.json"`);
-    expect(html).toContain("&#34;highDemandTimeWindow&#34;:8");
+    expect(html).toContain("&#34;highDemandTimeWindow&#34;:4");
+    expect(html).toContain("&#34;httpDownloadTimeWindow&#34;:20");
   });
 
   test("an instance with P2P off never offers it", async () => {
