@@ -10,6 +10,11 @@ export const PLAYER_OPTIONS = {
   fluid: false,
   fill: true,
   playbackRates: [0.5, 1, 1.25, 1.5, 2],
+  // Videos here have no captions, chapters, descriptions or alternative audio: video.js would still build these
+  // menus (and the caption settings dialog, a few hundred elements) and keep them hidden, on the main thread,
+  // before the video can start.
+  textTrackSettings: false,
+  controlBar: { chaptersButton: false, descriptionsButton: false, subsCapsButton: false, audioTrackButton: false },
 } as const;
 
 /** How a bundle lists and pins renditions: VHS's quality levels, or hls.js's levels. */
