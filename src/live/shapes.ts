@@ -87,7 +87,7 @@ const LIVE_HIGH_DEMAND_SECONDS: Record<LiveLatency, number> = { low: 0.5, normal
  * P2P Media Loader settings for a live. A live player stays a fixed distance behind the edge (2 s in low mode,
  * 5 s in normal; public/player/config.ts), so a new segment is at most that far ahead of the playhead when it
  * is listed, and its start (what the window is measured against) a segment closer: 1 s ahead in both modes. The
- * VOD high-demand window (8 s) would send every new segment straight to HTTP; 0.5 s leaves half of that lead for a
+ * VOD high-demand window (4 s) would send every new segment straight to HTTP; 0.5 s leaves half of that lead for a
  * peer that already has the segment, and P2P Media Loader's random HTTP loads make sure some viewer does. Waiting
  * for peers before the first request would only delay a live's start.
  */

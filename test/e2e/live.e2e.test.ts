@@ -14,7 +14,7 @@ import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "
 import type { Browser, Page } from "playwright-core";
 import { runTestcard } from "../../src/live/testcard.ts";
 import { screenshot, watchConsole } from "../helpers/browser.ts";
-import { launchBrowserInNetwork, openViewer, type Viewer } from "../helpers/netns.ts";
+import { launchBrowserInNetwork, openViewer, type Viewer, type ViewerStats } from "../helpers/netns.ts";
 import { startLiveInstance, type LiveInstance } from "../helpers/live-network.ts";
 import { waitFor } from "../helpers/processes.ts";
 
@@ -114,11 +114,15 @@ describe("live streaming", () => {
       await playsOn(second, 3, secondConsole);
 
       const viewers = [first, second];
+      // Bytes one viewer received from a peer and the other sent: the sharing itself. A count of connected peers
+      // is only a moment's view; P2P Media Loader drops a peer on a protocol hiccup and finds it again only at
+      // its next announce, which on a busy machine came after this deadline with the bytes already shared.
       const shared = await waitFor(
-        "both viewers to have a peer and one of them P2P bytes",
+        "one viewer to receive segment bytes from a peer and the other to send them",
         async () => {
           const stats = await Promise.all(viewers.map((v) => v.stats()));
-          return stats.every((s) => s.peers >= 1) && stats.some((s) => s.p2pBytes > 0) ? stats : null;
+          const [a, b] = stats as [ViewerStats, ViewerStats];
+          return (a.p2pBytes > 0 && b.uploadedBytes > 0) || (b.p2pBytes > 0 && a.uploadedBytes > 0) ? stats : null;
         },
         { timeoutMs: 45_000, intervalMs: 500 },
       ).catch(async (error: Error) => {
