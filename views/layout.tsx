@@ -4,7 +4,7 @@ import type { PageContext } from "./context.ts";
 import { Avatar } from "./components/avatar.tsx";
 import { Bell } from "./components/bell.tsx";
 import { SearchBox } from "./components/search-box.tsx";
-import { LOCALES } from "../src/i18n/i18n.ts";
+import { LOCALES, type MessageKey } from "../src/i18n/i18n.ts";
 
 /** Each language named in itself, for the switcher. */
 const LANGUAGE_NAMES: Readonly<Record<(typeof LOCALES)[number], string>> = { en: "English", ja: "日本語" };
@@ -85,46 +85,11 @@ function Header({ page }: { page: PageContext }) {
         ☰
       </button>
       <nav id="nav" class="nav">
-        <a href="/browse/recent" safe>
-          {t("layout.browse")}
-        </a>
+        <Links page={page} links={[["/browse/recent", "layout.browse"]]} />
         {viewer ? (
           <>
-            <a href="/my/subscriptions" safe>
-              {t("layout.subscriptions")}
-            </a>
-            <a href="/my/playlists" safe>
-              {t("layout.playlists")}
-            </a>
-            <a href="/videos/upload" safe>
-              {t("layout.upload")}
-            </a>
-            <a href="/videos/live/new" safe>
-              {t("layout.goLive")}
-            </a>
-            <a href="/my/channels" safe>
-              {t("layout.myChannels")}
-            </a>
-            {viewer.role === "admin" ? (
-              <a href="/admin/users" safe>
-                {t("layout.admin")}
-              </a>
-            ) : (
-              ""
-            )}
-            <a class="nav-user" href={`/a/${viewer.handle}`}>
-              <Avatar url={viewer.avatarUrl} name={viewer.displayName} size={28} />
-              <span safe>{viewer.displayName}</span>
-            </a>
-            <a href="/settings" safe>
-              {t("layout.settings")}
-            </a>
-            <form method="post" action="/logout" class="inline">
-              <input type="hidden" name="_csrf" value={page.csrfToken} />
-              <button type="submit" class="link" safe>
-                {t("layout.logout")}
-              </button>
-            </form>
+            <Links page={page} links={[["/my/subscriptions", "layout.subscriptions"], ["/my/playlists", "layout.playlists"], ["/videos/upload", "layout.upload"]]} />
+            <AccountMenu page={page} viewer={viewer} />
           </>
         ) : (
           <>
@@ -138,6 +103,54 @@ function Header({ page }: { page: PageContext }) {
         )}
       </nav>
     </header>
+  );
+}
+
+/**
+ * The signed-in account's own pages behind its name: the header then keeps room for the search box at laptop
+ * widths, even for an administrator. A native disclosure, so it works without JavaScript; layout.js closes it
+ * on a click elsewhere or Escape.
+ */
+function AccountMenu({ page, viewer }: { page: PageContext; viewer: NonNullable<PageContext["viewer"]> }) {
+  const t = page.t;
+  return (
+    <details class="account-menu">
+      <summary class="nav-user">
+        <Avatar url={viewer.avatarUrl} name={viewer.displayName} size={28} />
+        <span safe>{viewer.displayName}</span>
+      </summary>
+      <div class="account-menu-panel">
+        <Links
+          page={page}
+          links={[
+            [`/a/${viewer.handle}`, "layout.profile"],
+            ["/my/channels", "layout.myChannels"],
+            ["/videos/live/new", "layout.goLive"],
+            ...(viewer.role === "admin" ? [["/admin/users", "layout.admin"] as const] : []),
+            ["/settings", "layout.settings"],
+          ]}
+        />
+        <form method="post" action="/logout" class="inline">
+          <input type="hidden" name="_csrf" value={page.csrfToken} />
+          <button type="submit" class="link" safe>
+            {t("layout.logout")}
+          </button>
+        </form>
+      </div>
+    </details>
+  );
+}
+
+/** Plain links whose text is a catalog message. */
+function Links({ page, links }: { page: PageContext; links: readonly (readonly [href: string, label: MessageKey])[] }) {
+  return (
+    <>
+      {links.map(([href, label]) => (
+        <a href={href} safe>
+          {page.t(label)}
+        </a>
+      ))}
+    </>
   );
 }
 

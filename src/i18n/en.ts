@@ -33,6 +33,7 @@ export const en = {
   "layout.notifications": "Notifications",
   "layout.unread": { one: "{count} unread notification", other: "{count} unread notifications" },
   "layout.settings": "Settings",
+  "layout.profile": "Your profile",
   "layout.admin": "Admin",
   "layout.logout": "Log out",
   "layout.login": "Log in",

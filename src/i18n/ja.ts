@@ -32,6 +32,7 @@ export const ja: Catalog = {
   "layout.notifications": "通知",
   "layout.unread": { other: "未読の通知 {count} 件" },
   "layout.settings": "設定",
+  "layout.profile": "プロフィール",
   "layout.admin": "管理",
   "layout.logout": "ログアウト",
   "layout.login": "ログイン",

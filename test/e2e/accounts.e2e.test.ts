@@ -105,7 +105,15 @@ describe("accounts and channels in a browser", () => {
   });
 
   test("log out, then log in again through the login page", async () => {
-    await page.getByRole("button", { name: "Log out" }).click();
+    // The account's own pages are behind its name in the header.
+    const logOut = page.getByRole("button", { name: "Log out" });
+    await expect(logOut.isVisible()).resolves.toBe(false);
+    await page.locator(".nav-user").click();
+    await screenshot(page, "account-menu-open");
+    await page.keyboard.press("Escape");
+    await expect(logOut.isVisible()).resolves.toBe(false);
+    await page.locator(".nav-user").click();
+    await logOut.click();
     await page.waitForURL((url) => url.pathname === "/");
     await page.getByRole("link", { name: "Log in" }).waitFor();
     expect(await page.locator(".nav-user").count()).toBe(0);
@@ -132,6 +140,7 @@ describe("accounts and channels in a browser", () => {
   });
 
   test("create a channel from My channels and open its page", async () => {
+    await page.locator(".nav-user").click();
     await page.getByRole("link", { name: "My channels" }).click();
     await page.waitForURL("**/my/channels");
     await scriptsReady(page);
@@ -247,6 +256,7 @@ describe("accounts and channels in a browser", () => {
       await toggle.click();
       await nav.waitFor({ state: "visible" });
       await expect(toggle.getAttribute("aria-expanded")).resolves.toBe("true");
+      await mobile.locator(".nav-user").click();
       await mobile.getByRole("link", { name: "My channels" }).waitFor();
       await screenshot(mobile, "home-mobile-menu-open");
       // Nothing may stick out sideways at 360 px.
