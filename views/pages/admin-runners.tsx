@@ -1,7 +1,7 @@
 /** Administration: remote transcoding runners, their registration tokens, and the jobs offered to them. */
 import type { PageContext } from "../context.ts";
 import { Layout } from "../layout.tsx";
-import { Alert, Csrf } from "../components/form.tsx";
+import { Alert, PostButton } from "../components/form.tsx";
 import { AdminNav } from "../components/admin-nav.tsx";
 import { TableHead } from "../components/table-head.tsx";
 
@@ -40,17 +40,6 @@ export interface AdminRunnersProps {
 
 const when = (d: Date) => d.toISOString().slice(0, 19).replace("T", " ");
 
-function PostButton({ page, action, label }: { page: PageContext; action: string; label: string }) {
-  return (
-    <form method="post" action={action} class="inline">
-      <Csrf token={page.csrfToken} />
-      <button type="submit" class="button" safe>
-        {label}
-      </button>
-    </form>
-  );
-}
-
 function TokensTable({ page, tokens }: { page: PageContext; tokens: readonly RunnerTokenView[] }) {
   const t = page.t;
   if (!tokens.length) return <p class="muted" safe>{t("admin.runners.noTokens")}</p>;
@@ -65,7 +54,7 @@ function TokensTable({ page, tokens }: { page: PageContext; tokens: readonly Run
             </td>
             <td safe>{String(tk.runners)}</td>
             <td>
-              <PostButton page={page} action={`/admin/runners/tokens/${tk.id}/delete`} label={t("common.delete")} />
+              <PostButton token={page.csrfToken} action={`/admin/runners/tokens/${tk.id}/delete`} label={t("common.delete")} />
             </td>
           </tr>
         ))}
@@ -87,7 +76,7 @@ function RunnersTable({ page, runners }: { page: PageContext; runners: readonly 
             <td safe>{r.ip ?? ""}</td>
             <td safe>{when(r.lastContact)}</td>
             <td>
-              <PostButton page={page} action={`/admin/runners/${r.id}/delete`} label={t("admin.runners.unregister")} />
+              <PostButton token={page.csrfToken} action={`/admin/runners/${r.id}/delete`} label={t("admin.runners.unregister")} />
             </td>
           </tr>
         ))}
@@ -118,8 +107,8 @@ function JobsTable({ page, jobs }: { page: PageContext; jobs: readonly RunnerJob
               {j.lastError ? <div class="muted" safe>{j.lastError}</div> : ""}
             </td>
             <td>
-              {j.open ? <PostButton page={page} action={`/admin/runners/jobs/${j.uuid}/cancel`} label={t("common.cancel")} /> : ""}
-              <PostButton page={page} action={`/admin/runners/jobs/${j.uuid}/delete`} label={t("common.delete")} />
+              {j.open ? <PostButton token={page.csrfToken} action={`/admin/runners/jobs/${j.uuid}/cancel`} label={t("common.cancel")} /> : ""}
+              <PostButton token={page.csrfToken} action={`/admin/runners/jobs/${j.uuid}/delete`} label={t("common.delete")} />
             </td>
           </tr>
         ))}
@@ -137,7 +126,7 @@ export function AdminRunnersPage({ page, mode, tokens, runners, jobs, notice }: 
       <p class="muted" safe>{t("admin.runners.explain", { mode })}</p>
       <Alert message={notice} kind="info" />
       <h2 safe>{t("admin.runners.tokens")}</h2>
-      <PostButton page={page} action="/admin/runners/tokens" label={t("admin.runners.generate")} />
+      <PostButton token={page.csrfToken} action="/admin/runners/tokens" label={t("admin.runners.generate")} />
       <TokensTable page={page} tokens={tokens} />
       <h2 safe>{t("admin.runners.runners")}</h2>
       <RunnersTable page={page} runners={runners} />
