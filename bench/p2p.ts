@@ -8,7 +8,7 @@
  * Then the two settings that decide how much peers can carry (DESIGN.md, "P2P settings matter") are varied at
  * N = 3: TUBELET_P2P_HIGH_DEMAND_SECONDS (segments due sooner go to HTTP) and TUBELET_P2P_HTTP_INITIAL_DELAY_MS
  * (how long a newcomer waits for peers before its first HTTP request), including P2P Media Loader's own
- * defaults (15 s, 0 ms). The best setting is the one with the highest offload and no stalls.
+ * defaults (15 s, 0 ms). The best setting is the one with the fewest stalls, then the highest offload.
  *
  * On loopback the origin answers at once, which hides what HTTP costs: a segment fetched late still arrives in
  * time, and a segment fetched for nothing costs nobody. So at N = 3 the settings are varied again with the
@@ -58,9 +58,8 @@ const LIMITED: readonly { highDemand: number; httpWindow: number; simultaneous: 
  */
 function bestOf(rows: readonly [string, SessionResult][]): string {
   const finished = rows.filter(([, r]) => r.viewers.every((v) => v.finished));
-  const stallsOf = (r: SessionResult) => r.viewers.reduce((sum, v) => sum + v.stalls, 0);
-  const fewest = Math.min(...finished.map(([, r]) => stallsOf(r)));
-  const calmest = finished.filter(([, r]) => stallsOf(r) === fewest);
+  const fewest = Math.min(...finished.map(([, r]) => totalStalls(r)));
+  const calmest = finished.filter(([, r]) => totalStalls(r) === fewest);
   const top = Math.max(...calmest.map(([, r]) => r.offload));
   const best = calmest.filter(([, r]) => r.offload >= top - 0.005).map(([label]) => label);
   return best.length ? `${best.join("; ")} (${fewest} stalls)` : "none (no setting let every viewer finish)";
@@ -72,8 +71,10 @@ function shares(result: SessionResult): string {
   return result.viewers.map((v) => pct(v.p2pBytes / Math.max(1, v.p2pBytes + v.httpBytes))).join(" ");
 }
 
+const totalStalls = (result: SessionResult) => result.viewers.reduce((sum, v) => sum + v.stalls, 0);
+
 function stalls(result: SessionResult): string {
-  const total = result.viewers.reduce((sum, v) => sum + v.stalls, 0);
+  const total = totalStalls(result);
   const unfinished = result.viewers.filter((v) => !v.finished).length;
   return unfinished ? `${total} (${unfinished} unfinished)` : String(total);
 }
