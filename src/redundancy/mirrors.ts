@@ -13,6 +13,7 @@ import { readLimitedBytes, type SafeFetcher } from "../federation/fetcher.ts";
 import { instanceActor } from "../federation/actors.ts";
 import { enqueueDeliveries } from "../federation/delivery.ts";
 import { toUndoActivity } from "../federation/objects.ts";
+import { remoteFollowerInboxes } from "../federation/video-queries.ts";
 import { localActorUri } from "../federation/urls.ts";
 import { cacheFileId, toCacheFileActivity, toCacheFileObject } from "./cache-file.ts";
 import { copyHlsLadder, MirrorError, type FetchBytes } from "./hls-copy.ts";
@@ -66,7 +67,7 @@ async function announce(deps: MirrorDeps, mirror: q.MirrorRow, type: "Create" | 
     type === "Create" ? create
     : type === "Update" ? toCacheFileActivity("Update", `${id}/updates/${randomUUID()}`, actorUri, object)
     : toUndoActivity(`${id}/undo/${randomUUID()}`, actorUri, create);
-  const inboxes = [mirror.originInbox, ...(await q.instanceFollowerInboxes(deps.sql, actor.id))];
+  const inboxes = [mirror.originInbox, ...(await remoteFollowerInboxes(deps.sql, [actor.id]))];
   await enqueueDeliveries(deps.queues, deps.config, [{ signerActorId: actor.id, activity, inboxes }]);
 }
 

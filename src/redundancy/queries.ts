@@ -195,12 +195,3 @@ export async function findLocalVideoByUuid(sql: Sql, uuid: string): Promise<{ id
     SELECT id::int, uuid::text FROM videos WHERE uuid = ${uuid}::uuid AND ap_id IS NULL AND state = 'published' AND NOT is_live AND privacy = 1`;
   return row ?? null;
 }
-
-/** Followers' inboxes of our instance actor (one per server), who hear of our mirrors as PeerTube's followers do. */
-export async function instanceFollowerInboxes(sql: Sql, instanceActorId: number): Promise<string[]> {
-  const rows = await sql<{ inbox: string }[]>`
-    SELECT DISTINCT coalesce(a.shared_inbox_url, a.inbox_url) AS inbox
-    FROM subscriptions s JOIN actors a ON a.id = s.subscriber_id
-    WHERE s.channel_id = ${instanceActorId} AND s.state = 'accepted' AND a.domain IS NOT NULL AND a.inbox_url IS NOT NULL`;
-  return rows.map((r) => r.inbox);
-}
