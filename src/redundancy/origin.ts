@@ -12,8 +12,9 @@ import { instanceActor } from "../federation/actors.ts";
 import type { InboxContext, InboxHandler } from "../federation/inbox-handlers.ts";
 import { InvalidObjectError, type ParsedActivity } from "../federation/objects.ts";
 import type { RemoteActorRow } from "../federation/queries.ts";
-import { localVideoUri } from "../federation/video-objects.ts";
+import { parseLocalVideoUri } from "../federation/note-objects.ts";
 import { createLayout } from "../storage/layout.ts";
+import { HLS_DIR } from "../transcoding/vod.ts";
 import { parseSegmentHashMap, sha256Hex, SEGMENT_HASHES_FILE, type SegmentHashMap } from "../transcoding/hashes.ts";
 import { carriesCacheFile, parseCacheFile, undoneCacheFileId, type ParsedCacheFile } from "./cache-file.ts";
 import type { FetchBytes } from "./hls-copy.ts";
@@ -64,7 +65,7 @@ export async function spotCheckMirror(
 
 /** Our SHA-256 map of a local video, read from disk. */
 export async function localHashMap(config: Config, uuid: string): Promise<SegmentHashMap> {
-  const path = join(createLayout(config.dataDir).videoDir(uuid), "hls", SEGMENT_HASHES_FILE);
+  const path = join(createLayout(config.dataDir).videoDir(uuid), HLS_DIR, SEGMENT_HASHES_FILE);
   return parseSegmentHashMap(await Bun.file(path).json());
 }
 
@@ -90,8 +91,8 @@ export async function prepareCacheFileActivity(deps: FederationDeps, activity: P
     if (error instanceof InvalidObjectError) return null;
     throw error;
   }
-  const uuid = /\/videos\/watch\/([0-9a-f-]{36})$/i.exec(cacheFile.videoId)?.[1]?.toLowerCase();
-  if (!uuid || cacheFile.videoId !== localVideoUri(deps.config.publicUrl, uuid)) return null;
+  const uuid = parseLocalVideoUri(deps.config.publicUrl, cacheFile.videoId);
+  if (!uuid) return null;
   const video = await q.findLocalVideoByUuid(deps.sql, uuid);
   if (!video || !(await mayMirrorUs(deps.sql, deps.config, sender))) return null;
   const hashes = await localHashMap(deps.config, uuid).catch(() => null);
