@@ -73,16 +73,6 @@ export function createSourcePicker(options: { masterUrl: string; pageUrl: string
   };
 }
 
-/** The mirror list the page renders in data-mirrors; anything malformed counts as none. */
-export function readMirrors(text: string | undefined): string[] {
-  try {
-    const value: unknown = JSON.parse(text ?? "[]");
-    return Array.isArray(value) ? value.filter((v): v is string => typeof v === "string" && /^https?:\/\//.test(v)) : [];
-  } catch {
-    return [];
-  }
-}
-
 /** What checking a segment against the map found (see integrity.ts). */
 export type SegmentCheckResult = "valid" | "mismatch" | "unlisted";
 export type CheckSegment = (url: string, byteRange: { start: number; end: number } | undefined, data: ArrayBuffer) => Promise<SegmentCheckResult>;

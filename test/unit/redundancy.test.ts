@@ -1,6 +1,7 @@
 /** The pure parts of redundancy: CacheFile parsing, settings form, eviction choice, spot checks, and the players' source picker. */
 import { describe, expect, test } from "bun:test";
-import { createSourcePicker, failoverXhr, FAILED_SOURCE_PAUSE_MS, readMirrors, type XhrFunction } from "../../public/player/mirrors.ts";
+import { createSourcePicker, failoverXhr, FAILED_SOURCE_PAUSE_MS, type XhrFunction } from "../../public/player/mirrors.ts";
+import { readPlayerConfig } from "../../public/player/config.ts";
 import { parseCacheFile, toCacheFileActivity, toCacheFileObject, undoneCacheFileId } from "../../src/redundancy/cache-file.ts";
 import { masterPlaylistFiles } from "../../src/redundancy/hls-copy.ts";
 import { spotCheckMirror } from "../../src/redundancy/origin.ts";
@@ -169,8 +170,9 @@ describe("players' source picker", () => {
   });
 
   test("the page's mirror list: only http(s) URLs", () => {
-    expect(readMirrors('["https://b.example/m", "javascript:alert(1)", 3]')).toEqual(["https://b.example/m"]);
-    expect(readMirrors("not json")).toEqual([]);
+    const src = "/static/videos/u/hls/master.m3u8";
+    expect(readPlayerConfig({ src, mirrors: '["https://b.example/m", "javascript:alert(1)", 3]' }).mirrors).toEqual(["https://b.example/m"]);
+    expect(readPlayerConfig({ src, mirrors: "not json" }).mirrors).toBeUndefined();
   });
 
   test("VHS's xhr moves to the next source on failure and past a mirror whose bytes do not match", async () => {
