@@ -11,10 +11,26 @@ import { AdminRedundancyPage, type RedundancyFormValues } from "../../views/page
 import { MirrorError } from "./hls-copy.ts";
 import * as q from "./queries.ts";
 import { flushBytesServed, ManualMirrorError, mirrorByHand, removeMirrorByHand, runRedundancyOnce, type RedundancyDeps } from "./service.ts";
-import { loadRedundancySettings, parseSettingsForm, saveRedundancySettings, type RedundancySettings, type SettingsFormError } from "./settings.ts";
+import {
+  ACCEPT_FROM,
+  GIB,
+  loadRedundancySettings,
+  parseSettingsForm,
+  saveRedundancySettings,
+  STRATEGIES,
+  STRATEGY_KEYS,
+  strategySettings,
+  type RedundancySettings,
+  type SettingsFormError,
+  type StrategyName,
+} from "./settings.ts";
 
-const GIB = 1024 ** 3;
 const NOTICES = ["saved", "started", "mirrored", "removed"] as const;
+
+/** The form's rows of strategies, in the order of STRATEGIES, with their values. */
+function strategyRows(page: PageContext, values: (name: StrategyName) => { size: string; lifetime: string }): RedundancyFormValues["strategies"] {
+  return STRATEGIES.map((name) => ({ prefix: STRATEGY_KEYS[name], label: page.t(`admin.redundancy.strategy.${name}`), ...values(name) }));
+}
 
 /** The settings as the form shows them: sizes in GiB. */
 function formValues(s: RedundancySettings, page: PageContext): RedundancyFormValues {
@@ -24,11 +40,10 @@ function formValues(s: RedundancySettings, page: PageContext): RedundancyFormVal
     acceptFrom: s.acceptFrom,
     maxItems: String(s.maxItems),
     recentlyAddedMinViews: String(s.recentlyAdded.minViews),
-    strategies: [
-      { prefix: "mostViewed", label: page.t("admin.redundancy.strategy.most-viewed"), size: gib(s.mostViewed.sizeBytes), lifetime: String(s.mostViewed.minLifetimeHours) },
-      { prefix: "trending", label: page.t("admin.redundancy.strategy.trending"), size: gib(s.trending.sizeBytes), lifetime: String(s.trending.minLifetimeHours) },
-      { prefix: "recentlyAdded", label: page.t("admin.redundancy.strategy.recently-added"), size: gib(s.recentlyAdded.sizeBytes), lifetime: String(s.recentlyAdded.minLifetimeHours) },
-    ],
+    strategies: strategyRows(page, (name) => {
+      const { sizeBytes, minLifetimeHours } = strategySettings(s, name);
+      return { size: gib(sizeBytes), lifetime: String(minLifetimeHours) };
+    }),
   };
 }
 
@@ -37,19 +52,12 @@ function typedValues(body: Record<string, unknown>, page: PageContext): Redundan
   const f = (name: string) => field(body, name);
   return {
     enabled: f("enabled") === "on",
-    acceptFrom: (["nobody", "anybody", "followings"] as const).find((v) => v === f("acceptFrom")) ?? "nobody",
+    acceptFrom: ACCEPT_FROM.find((v) => v === f("acceptFrom")) ?? "nobody",
     maxItems: f("maxItems"),
     recentlyAddedMinViews: f("recentlyAddedMinViews"),
-    strategies: (["mostViewed", "trending", "recentlyAdded"] as const).map((prefix, i) => ({
-      prefix,
-      label: page.t(`admin.redundancy.strategy.${(["most-viewed", "trending", "recently-added"] as const)[i]!}`),
-      size: f(`${prefix}Size`),
-      lifetime: f(`${prefix}Lifetime`),
-    })),
+    strategies: strategyRows(page, (name) => ({ size: f(`${STRATEGY_KEYS[name]}Size`), lifetime: f(`${STRATEGY_KEYS[name]}Lifetime`) })),
   };
 }
-
-const STRATEGY_OF_PREFIX = { mostViewed: "most-viewed", trending: "trending", recentlyAdded: "recently-added" } as const;
 
 /** A form problem in the page's language, naming the field as its label does. */
 function errorText(error: SettingsFormError, page: PageContext): string {
@@ -57,7 +65,8 @@ function errorText(error: SettingsFormError, page: PageContext): string {
   if (error.field === "acceptFrom") return t("admin.redundancy.error.acceptFrom");
   const match = /^(mostViewed|trending|recentlyAdded)(Size|Lifetime|MinViews)$/.exec(error.field);
   const part = match ? t(match[2] === "Size" ? "admin.redundancy.size" : match[2] === "Lifetime" ? "admin.redundancy.lifetime" : "admin.redundancy.minViews") : "";
-  const field = match ? `${t(`admin.redundancy.strategy.${STRATEGY_OF_PREFIX[match[1] as keyof typeof STRATEGY_OF_PREFIX]}`)}: ${part}` : t("admin.redundancy.maxItems");
+  const strategy = STRATEGIES.find((name) => STRATEGY_KEYS[name] === match?.[1]);
+  const field = strategy ? `${t(`admin.redundancy.strategy.${strategy}`)}: ${part}` : t("admin.redundancy.maxItems");
   return t("admin.redundancy.error.number", { field, max: error.max ?? 0 });
 }
 

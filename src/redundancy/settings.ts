@@ -14,9 +14,13 @@ export type RedundancySettings = Omit<RedundancyConfig, "intervalSeconds">;
 export type StrategyName = "most-viewed" | "trending" | "recently-added";
 export const STRATEGIES: readonly StrategyName[] = ["most-viewed", "trending", "recently-added"];
 
+/** The settings key (and the admin form's field prefix) of each strategy. */
+export const STRATEGY_KEYS = { "most-viewed": "mostViewed", trending: "trending", "recently-added": "recentlyAdded" } as const;
+export type StrategyKey = (typeof STRATEGY_KEYS)[StrategyName];
+
 /** The settings of one strategy by its name. */
 export function strategySettings(settings: RedundancySettings, name: StrategyName) {
-  return name === "most-viewed" ? settings.mostViewed : name === "trending" ? settings.trending : settings.recentlyAdded;
+  return settings[STRATEGY_KEYS[name]];
 }
 
 /** The configuration's redundancy settings, as the page shows them before any change. */
@@ -37,7 +41,8 @@ export async function saveRedundancySettings(sql: Db, settings: RedundancySettin
     ON CONFLICT (id) DO UPDATE SET settings = EXCLUDED.settings, updated_at = now()`;
 }
 
-const GIB = 1024 ** 3;
+/** The form shows sizes in GiB. */
+export const GIB = 1024 ** 3;
 
 /** A problem with one field of the form: which field, and the largest value it takes (the page words it). */
 export interface SettingsFormError {
