@@ -7,6 +7,10 @@ import { createWriteStream } from "node:fs";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 
+/** Where a runner hears of new jobs (see socket.ts), and the header of the upgrade that carries its token. */
+export const RUNNER_SOCKET_PATH = "/api/v1/runners/socket";
+export const RUNNER_TOKEN_HEADER = "x-runner-token";
+
 export interface AvailableJob {
   readonly uuid: string;
   readonly type: string;

@@ -12,7 +12,7 @@ import { transcodeToHlsLadder } from "../transcoding/vod.ts";
 import { SEGMENT_HASHES_FILE } from "../transcoding/hashes.ts";
 import { FfmpegError } from "../transcoding/ffmpeg.ts";
 import { runLiveJob } from "./live-runner.ts";
-import { RunnerApiError, createRunnerClient, type AcceptedJob, type JobTokens, type RunnerClient } from "./client.ts";
+import { RUNNER_SOCKET_PATH, RUNNER_TOKEN_HEADER, RunnerApiError, createRunnerClient, type AcceptedJob, type JobTokens, type RunnerClient } from "./client.ts";
 
 export interface RunnerOptions {
   readonly url: string;
@@ -136,11 +136,11 @@ async function processJob(client: RunnerClient, runnerToken: string, job: Accept
 
 /** Opens the runner socket; every message wakes the loop. Reconnects while the runner runs. */
 function listenForJobs(client: RunnerClient, runnerToken: string, signal: AbortSignal, wake: () => void): void {
-  const socketUrl = `${client.origin.replace(/^http/, "ws")}/api/v1/runners/socket`;
+  const socketUrl = `${client.origin.replace(/^http/, "ws")}${RUNNER_SOCKET_PATH}`;
   const connect = () => {
     if (signal.aborted) return;
     // Bun's WebSocket takes headers: the token travels in one, never in the URL.
-    const ws = new WebSocket(socketUrl, { headers: { "x-runner-token": runnerToken } } as never);
+    const ws = new WebSocket(socketUrl, { headers: { [RUNNER_TOKEN_HEADER]: runnerToken } } as never);
     ws.onmessage = () => wake();
     ws.onclose = () => {
       if (!signal.aborted) setTimeout(connect, 5000);

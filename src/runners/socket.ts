@@ -8,10 +8,9 @@
 import type { Redis } from "ioredis";
 import type { Server, ServerWebSocket, WebSocketHandler } from "bun";
 import type { Sql } from "../db/client.ts";
+import { RUNNER_SOCKET_PATH, RUNNER_TOKEN_HEADER } from "./client.ts";
 import { authenticateRunner } from "./service.ts";
 
-export const RUNNER_SOCKET_PATH = "/api/v1/runners/socket";
-export const RUNNER_TOKEN_HEADER = "x-runner-token";
 export const AVAILABLE_JOBS_MESSAGE = JSON.stringify({ type: "available-jobs" });
 
 /** The Redis channel of one instance's announcements. */
