@@ -5,7 +5,7 @@ import { requireAdmin } from "../http/context.ts";
 import { notFound } from "../http/errors.ts";
 import { AdminRunnersPage } from "../../views/pages/admin-runners.tsx";
 import * as q from "./queries.ts";
-import { cancelRunnerJob, generateRegistrationToken, type RunnersDeps } from "./service.ts";
+import { cancelRunnerJob, deleteRunnerJob, generateRegistrationToken, type RunnersDeps } from "./service.ts";
 
 const NOTICES = { generated: "admin.runners.generatedNotice", deleted: "admin.runners.deletedNotice", cancelled: "admin.runners.cancelledNotice" } as const;
 
@@ -55,7 +55,7 @@ export function runnerAdminRoutes(context: ReturnType<typeof contextPlugin>, dep
     })
     .post("/admin/runners/jobs/:uuid/delete", async ({ user, params, redirect }) => {
       requireAdmin(user);
-      if (!(await q.deleteJob(deps.sql, params.uuid))) throw notFound();
+      if (!(await deleteRunnerJob(deps.sql, params.uuid))) throw notFound();
       return redirect(back("deleted"), 303);
     });
 }

@@ -12,7 +12,7 @@ import type { LiveFeeds } from "./live-feeds.ts";
 import type { UserRow } from "../accounts/queries.ts";
 import * as q from "./queries.ts";
 import {
-  abortRunnerJob, acceptRunnerJob, cancelRunnerJob, authenticateRunner, availableJobs, failRunnerJob, generateRegistrationToken, jobOfRunner,
+  abortRunnerJob, acceptRunnerJob, cancelRunnerJob, deleteRunnerJob, authenticateRunner, availableJobs, failRunnerJob, generateRegistrationToken, jobOfRunner,
   registerRunner, runnerJobJson, updateRunnerJob, type RunnersDeps,
 } from "./service.ts";
 import { acceptVodResult, resultFiles, vodSourceFile } from "./vod-jobs.ts";
@@ -73,7 +73,7 @@ function adminRoutes(context: ReturnType<typeof contextPlugin>, deps: RunnersDep
       return "";
     })
     .delete("/jobs/:jobUUID", async ({ params, set }) => {
-      if (!(await q.deleteJob(deps.sql, params.jobUUID))) throw notFound("Unknown runner job.");
+      if (!(await deleteRunnerJob(deps.sql, params.jobUUID))) throw notFound("Unknown runner job.");
       set.status = 204;
       return "";
     });

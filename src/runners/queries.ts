@@ -1,5 +1,6 @@
 /** All SQL of remote runners: registration tokens, runners, and the jobs offered to them. */
 import type { Sql } from "../db/client.ts";
+import { setVideoState } from "../videos/queries.ts";
 
 export type RunnerJobType = "vod-hls-transcoding" | "live-rtmp-hls-transcoding";
 export type RunnerJobState = "pending" | "processing" | "completed" | "errored" | "cancelled";
@@ -103,10 +104,13 @@ export async function deleteRunner(sql: Sql, id: number): Promise<boolean> {
   });
 }
 
+/** The runner's open jobs are offered again; their videos wait in the queue again, as after an abort. */
 async function releaseJobsOfRunner(sql: Sql, runnerId: number): Promise<void> {
-  await sql`
+  const released = await sql<{ videoId: number | null; type: RunnerJobType }[]>`
     UPDATE runner_jobs SET state = 'pending', runner_id = NULL, job_token_hash = NULL, progress = 0, pending_since = now()
-    WHERE runner_id = ${runnerId} AND state = 'processing'`;
+    WHERE runner_id = ${runnerId} AND state = 'processing'
+    RETURNING video_id::int AS "videoId", type`;
+  for (const job of released) if (job.videoId !== null && job.type === "vod-hls-transcoding") await setVideoState(sql, job.videoId, "queued");
 }
 
 /** Offers a job; null when the video already has an open one (the unique index makes a second offer a no-op). */

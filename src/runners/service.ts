@@ -158,6 +158,16 @@ export async function cancelRunnerJob(sql: Sql, uuid: string): Promise<boolean> 
   return true;
 }
 
+/**
+ * Deletes a job (administrators). An open one is cancelled first, so its video is marked failed with the reason
+ * rather than left waiting for a job that no longer exists. False when there is no such job.
+ */
+export async function deleteRunnerJob(sql: Sql, uuid: string): Promise<boolean> {
+  if (!UUID.test(uuid)) return false;
+  await cancelRunnerJob(sql, uuid);
+  return q.deleteJob(sql, uuid);
+}
+
 /** The payload of a VOD job: where to download the source and which ladder to make (Tubelet's one-pass ladder). */
 export function vodJobPayload(config: Config, jobUuid: string, videoUuid: string): Record<string, unknown> {
   return {

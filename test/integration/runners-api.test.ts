@@ -237,6 +237,24 @@ describe("runner API", () => {
     expect((await post("/jobs/request", { runnerToken: runner })).status).toBe(404);
   }, 60_000);
 
+  test("deleting an open job marks its video failed; removing a runner puts its job's video back in the queue", async () => {
+    const deleted = await offeredVideo("Deleted while waiting");
+    expect((await client().api(`/api/v1/runners/jobs/${deleted.jobUuid}`, { method: "DELETE", token: adminToken })).status).toBe(204);
+    expect(await findVideo(t.deps.sql, { id: deleted.id })).toMatchObject({ state: "failed", stateReason: "Transcoding was cancelled by an administrator." });
+    expect((await client().api("/api/v1/runners/jobs/not-a-uuid", { method: "DELETE", token: adminToken })).status).toBe(404);
+
+    const held = await offeredVideo("Held by a removed runner");
+    const runner = await register("frank");
+    await accept(runner, held.jobUuid);
+    expect(await findVideo(t.deps.sql, { id: held.id })).toMatchObject({ state: "transcoding" });
+    const all = await (await client().api("/api/v1/runners", { token: adminToken })).json();
+    const frankId = all.data.find((r: { name: string }) => r.name === "frank").id;
+    expect((await client().api(`/api/v1/runners/${frankId}`, { method: "DELETE", token: adminToken })).status).toBe(204);
+    expect(await jobRow(held.jobUuid)).toMatchObject({ state: "pending" });
+    expect(await findVideo(t.deps.sql, { id: held.id })).toMatchObject({ state: "queued" });
+    await t.deps.sql`DELETE FROM runner_jobs WHERE uuid = ${held.jobUuid}`;
+  }, 60_000);
+
   test("in \"both\" mode jobs no runner takes in time go to local workers; a silent runner loses its job", async () => {
     const inBoth = (fallbackSeconds: number) => ({ ...t.deps, announceJobs: () => {}, config: { ...t.config, runners: { mode: "both" as const, fallbackSeconds, jobTimeoutSeconds: 120 } } });
     const runner = await register("frank");
