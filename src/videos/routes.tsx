@@ -125,8 +125,12 @@ export function videoRoutes(context: ReturnType<typeof contextPlugin>, deps: Vid
         const video = await findVisibleVideo(deps, params.id, user);
         if (!video) throw notFound(page.t("video.notFound"));
         const manage = canManage(video, user);
-        const [extras, live] = await Promise.all([loadWatchExtras(deps.sql, video, user), video.isLive ? loadLiveWatch(deps, video, manage) : null]);
-        const player = { ...playerView(video, deps.config, deps.swarmPeers(video.uuid)), mirrors: await mirrorsOf(deps.sql, deps.config, video) };
+        const [extras, live, mirrors] = await Promise.all([
+          loadWatchExtras(deps.sql, video, user),
+          video.isLive ? loadLiveWatch(deps, video, manage) : null,
+          mirrorsOf(deps.sql, deps.config, video),
+        ]);
+        const player = { ...playerView(video, deps.config, deps.swarmPeers(video.uuid)), mirrors };
         return (
           <WatchPage
             page={page}
@@ -149,9 +153,9 @@ export function videoRoutes(context: ReturnType<typeof contextPlugin>, deps: Vid
       if (!video || video.state !== "published") throw notFound(page.t("video.notFound"));
       // An embed shows no consent notice, so P2P only runs for viewers who already said yes.
       const mode = viewerPlayerMode(deps.config, user, cookie);
-      const player = { ...playerView(video, deps.config, deps.swarmPeers(video.uuid)), mirrors: await mirrorsOf(deps.sql, deps.config, video) };
       // A live plays its session on air; off air the embed shows where the live stands.
-      const live = video.isLive ? await loadLiveWatch(deps, video, false) : null;
+      const [mirrors, live] = await Promise.all([mirrorsOf(deps.sql, deps.config, video), video.isLive ? loadLiveWatch(deps, video, false) : null]);
+      const player = { ...playerView(video, deps.config, deps.swarmPeers(video.uuid)), mirrors };
       return (
         <EmbedPage
           page={page}
