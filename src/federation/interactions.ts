@@ -11,12 +11,11 @@ import type { Config } from "../config.ts";
 import type { Queues } from "../queue/queues.ts";
 import type { Rating } from "../ratings/queries.ts";
 import type { VideoRow } from "../videos/queries.ts";
-import { instanceActor } from "./actors.ts";
 import { remoteInboxOf } from "./comment-queries.ts";
 import { enqueueDeliveries, type OutboundActivity } from "./delivery.ts";
 import { ACTIVITY_CONTEXT, AS_PUBLIC } from "./objects.ts";
-import { findLocalActorById } from "./queries.ts";
-import { localActorUri } from "./urls.ts";
+import { ensureInstanceActorRow, findLocalActorById } from "./queries.ts";
+import { INSTANCE_ACTOR_HANDLE, localActorUri } from "./urls.ts";
 
 export interface InteractionDeps {
   readonly sql: Sql;
@@ -75,9 +74,10 @@ export async function ratingDeliveries(
 export async function viewDeliveries(deps: Pick<InteractionDeps, "sql" | "config">, video: VideoRow): Promise<OutboundActivity[]> {
   const inbox = await originInbox(deps.sql, video);
   if (!inbox || !video.apId) return [];
-  const actor = await instanceActor(deps.sql, deps.config);
-  const actorUri = localActorUri(deps.config.publicUrl, "application", actor.handle);
-  return [{ signerActorId: actor.id, activity: toViewActivity(`${actorUri}/views/videos/${video.uuid}/${randomUUID()}`, actorUri, video.apId), inboxes: [inbox] }];
+  // Only the actor's id and address: the delivery worker loads the signing key.
+  const actorId = await ensureInstanceActorRow(deps.sql, deps.config.instanceName);
+  const actorUri = localActorUri(deps.config.publicUrl, "application", INSTANCE_ACTOR_HANDLE);
+  return [{ signerActorId: actorId, activity: toViewActivity(`${actorUri}/views/videos/${video.uuid}/${randomUUID()}`, actorUri, video.apId), inboxes: [inbox] }];
 }
 
 /** Runs `build` and queues what it returns; never throws, as the person's rating or view is already saved. */
