@@ -10,6 +10,8 @@ import { parseConfig, type Config } from "../../src/config.ts";
 import { startServer, type Running } from "../../src/server.ts";
 import { connectionFromUrl, createQueues, type Queues } from "../../src/queue/queues.ts";
 import { createRedis } from "../../src/queue/redis.ts";
+import { fetcherFor, instanceActor } from "../../src/federation/actors.ts";
+import { followRemoteActor } from "../../src/federation/follows.ts";
 import { TestClient } from "./app.ts";
 import { createTestDatabase, uniqueName, type TestDatabase } from "./db.ts";
 import { freePort, waitFor } from "./processes.ts";
@@ -99,4 +101,15 @@ export async function loggedInClient(instance: Instance, username: string, passw
   const login = await client.login(username, password);
   if (login.status !== 303) throw new Error(`${username} could not log in to ${instance.url}: ${login.status}`);
   return client;
+}
+
+/** The instance actor of `follower` follows `channel` on `origin`; resolves once the origin accepted. */
+export async function followChannel(follower: Instance, origin: Instance, channel: string): Promise<void> {
+  const actor = await instanceActor(follower.db.sql, follower.config);
+  const deps = { sql: follower.db.sql, config: follower.config, queues: follower.queues, fetcher: fetcherFor(follower.config) };
+  const followId = await followRemoteActor(deps, actor.id, `${origin.url}/video-channels/${channel}`);
+  await waitFor(`${follower.url}'s follow of ${channel} to be accepted`, async () => {
+    const [row] = await follower.db.sql`SELECT state FROM subscriptions WHERE follow_activity_id = ${followId}`;
+    return row?.state === "accepted";
+  });
 }

@@ -5,12 +5,11 @@
 import { createRedis, type Redis } from "../../src/queue/redis.ts";
 import { registerUser } from "../../src/accounts/service.ts";
 import type { UserRow } from "../../src/accounts/queries.ts";
-import { fetcherFor, instanceActor } from "../../src/federation/actors.ts";
-import { followRemoteActor } from "../../src/federation/follows.ts";
+import { fetcherFor } from "../../src/federation/actors.ts";
 import { federateVideo } from "../../src/federation/videos.ts";
 import { runRedundancyOnce, type RedundancyDeps, type RunReport } from "../../src/redundancy/service.ts";
 import { createLayout } from "../../src/storage/layout.ts";
-import type { Instance } from "./federation.ts";
+import { followChannel, type Instance } from "./federation.ts";
 import { waitFor } from "./processes.ts";
 import { defaultChannelId, publishPlayableVideos, type SeededVideo } from "./videos.ts";
 
@@ -47,17 +46,6 @@ export async function runRedundancy(instance: Instance, redis: Redis): Promise<R
 /** One Redis connection for the runs of every instance (each has its own key prefix). */
 export function redisFor(instance: Instance): Redis {
   return createRedis(instance.config.redisUrl);
-}
-
-/** The instance actor of `follower` follows A's channel of `owner`; resolves once A accepted. */
-export async function followChannel(follower: Instance, origin: Instance, channel: string): Promise<void> {
-  const actor = await instanceActor(follower.db.sql, follower.config);
-  const deps = { sql: follower.db.sql, config: follower.config, queues: follower.queues, fetcher: fetcherFor(follower.config) };
-  const followId = await followRemoteActor(deps, actor.id, `${origin.url}/video-channels/${channel}`);
-  await waitFor(`${follower.url}'s follow of ${channel} to be accepted`, async () => {
-    const [row] = await follower.db.sql`SELECT state FROM subscriptions WHERE follow_activity_id = ${followId}`;
-    return row?.state === "accepted";
-  });
 }
 
 /**

@@ -8,10 +8,8 @@
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import { registerUser } from "../../src/accounts/service.ts";
 import type { UserRow } from "../../src/accounts/queries.ts";
-import { fetcherFor, instanceActor } from "../../src/federation/actors.ts";
-import { followRemoteActor } from "../../src/federation/follows.ts";
 import { federateVideo } from "../../src/federation/videos.ts";
-import { loggedInClient, startInstance, waitForQueueIdle, type Instance } from "../helpers/federation.ts";
+import { followChannel, loggedInClient, startInstance, waitForQueueIdle, type Instance } from "../helpers/federation.ts";
 import { waitFor } from "../helpers/processes.ts";
 import { defaultChannelId, seedVideo, type SeededVideo } from "../helpers/videos.ts";
 
@@ -24,23 +22,12 @@ const PASSWORD = "Correct-Horse-42";
 
 const clientOf = (instance: Instance, username: string) => loggedInClient(instance, username, PASSWORD);
 
-/** The instance (its instance actor) follows alice's channel on A, and waits for the Accept. */
-async function followAlicesChannel(instance: Instance): Promise<void> {
-  const actor = await instanceActor(instance.db.sql, instance.config);
-  const deps = { sql: instance.db.sql, config: instance.config, queues: instance.queues, fetcher: fetcherFor(instance.config) };
-  const followId = await followRemoteActor(deps, actor.id, `${a.url}/video-channels/alice_channel`);
-  await waitFor(`${instance.url}'s follow to be accepted`, async () => {
-    const [row] = await instance.db.sql`SELECT state FROM subscriptions WHERE follow_activity_id = ${followId}`;
-    return row?.state === "accepted";
-  });
-}
-
 beforeAll(async () => {
   // B reads viewers' addresses from X-Forwarded-For, so the test can be two viewers.
   [a, b, c] = await Promise.all([startInstance("a"), startInstance("b", { TUBELET_TRUST_PROXY: "true" }), startInstance("c")]);
   alice = await registerUser({ sql: a.db.sql, config: a.config }, { username: "alice", email: "alice@example.org", password: PASSWORD }, { bypassSignupMode: true });
   await registerUser({ sql: b.db.sql, config: b.config }, { username: "bob", email: "bob@example.org", password: PASSWORD }, { bypassSignupMode: true });
-  await Promise.all([followAlicesChannel(b), followAlicesChannel(c)]);
+  await Promise.all([followChannel(b, a, "alice_channel"), followChannel(c, a, "alice_channel")]);
   video = await seedVideo(a.db.sql, { channelId: await defaultChannelId(a.db.sql, alice.id), name: "Pruning roses" });
   await federateVideo({ sql: a.db.sql, config: a.config, queues: a.queues }, video.id, "create");
   for (const instance of [b, c]) {

@@ -6,10 +6,8 @@
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import { registerUser } from "../../src/accounts/service.ts";
 import type { UserRow } from "../../src/accounts/queries.ts";
-import { fetcherFor, instanceActor } from "../../src/federation/actors.ts";
-import { followRemoteActor } from "../../src/federation/follows.ts";
 import { federateVideo } from "../../src/federation/videos.ts";
-import { startInstance, type Instance } from "../helpers/federation.ts";
+import { followChannel, startInstance, type Instance } from "../helpers/federation.ts";
 import { waitFor } from "../helpers/processes.ts";
 import { defaultChannelId, seedVideo } from "../helpers/videos.ts";
 
@@ -31,12 +29,7 @@ afterAll(async () => {
 }, 30_000);
 
 test("a delivery to a server that is down is retried, pauses the host, and succeeds once it is back", async () => {
-  const bActor = await instanceActor(b.db.sql, b.config);
-  const followId = await followRemoteActor({ sql: b.db.sql, config: b.config, queues: b.queues, fetcher: fetcherFor(b.config) }, bActor.id, `${a.url}/video-channels/alice_channel`);
-  await waitFor("B's follow to be accepted", async () => {
-    const [row] = await b.db.sql`SELECT state FROM subscriptions WHERE follow_activity_id = ${followId}`;
-    return row?.state === "accepted";
-  });
+  await followChannel(b, a, "alice_channel");
 
   await b.down();
   const bHost = new URL(b.url).host;
