@@ -88,19 +88,17 @@ function start(): (() => void) | null {
       counters.peers = peers.size;
     });
     engine.addEventListener("onSegmentStart", (details) => guard.onSegmentStart(details));
+    // Loaded, failed or aborted: the guard and the mirror hooks forget the segment's download either way.
+    const finished = (url: string) => {
+      guard.onSegmentDone(url);
+      mirrorHooks.done(url);
+    };
     engine.addEventListener("onSegmentLoaded", ({ segmentUrl, bytesLength, downloadSource }) => {
       if (downloadSource === "p2p") counters.p2pBytes += bytesLength;
-      guard.onSegmentDone(segmentUrl);
-      mirrorHooks.done(segmentUrl);
+      finished(segmentUrl);
     });
-    engine.addEventListener("onSegmentError", ({ segment }) => {
-      guard.onSegmentDone(segment.url);
-      mirrorHooks.done(segment.url);
-    });
-    engine.addEventListener("onSegmentAbort", ({ segment }) => {
-      guard.onSegmentDone(segment.url);
-      mirrorHooks.done(segment.url);
-    });
+    engine.addEventListener("onSegmentError", ({ segment }) => finished(segment.url));
+    engine.addEventListener("onSegmentAbort", ({ segment }) => finished(segment.url));
   }
 
   const created = createPlayer(videojs, config.live ? { liveui: true } : {});
