@@ -8,7 +8,7 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { freePort, run, startService, waitFor, type Service } from "./processes.ts";
+import { freePort, GiveUp, run, startService, waitFor, type Service } from "./processes.ts";
 
 const CADDYFILE = join(import.meta.dir, "..", "..", "Caddyfile");
 
@@ -55,7 +55,7 @@ export async function startTlsCaddy(options: { port: number; upstream: string; d
   try {
     const ca = await waitFor("Caddy's local root certificate", async () => ((await Bun.file(rootCertFile).exists()) ? Bun.file(rootCertFile).text() : null));
     await waitFor(`${origin} to answer over TLS`, async () => {
-      if (service.proc.exitCode !== null) throw new Error(`caddy exited:\n${service.output()}`);
+      if (service.proc.exitCode !== null) throw new GiveUp(`caddy exited:\n${service.output()}`);
       const response = await fetch(`${origin}/`, { tls: { ca }, signal: AbortSignal.timeout(2_000) });
       await response.body?.cancel();
       return response.status < 500;
