@@ -9,11 +9,12 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { cpus, tmpdir } from "node:os";
 import { join } from "node:path";
 import { withCleanup, type Cleanup } from "./lib/cleanup.ts";
-import { warnIfMachineBusy } from "./lib/process.ts";
+import { tail, warnIfMachineBusy } from "./lib/process.ts";
 import { median, ms, printTable, ratio } from "./lib/table.ts";
 import { makeBenchClip } from "./lib/transcode-media.ts";
 import { startUploadTarget, tubeletCommand, uploadVideo, waitUntilPublished, type UploadTarget } from "./lib/transcode-server.ts";
 import { createInstance, type BenchInstance } from "./lib/tubelet.ts";
+import { waitFor } from "../test/helpers/processes.ts";
 
 const CLIP = { seconds: 30, width: 1280, height: 720, fps: 30 } as const;
 const VIDEOS = 10;
@@ -49,7 +50,7 @@ async function startRunners(cleanup: Cleanup, instance: BenchInstance, target: U
   const generate = Bun.spawn([...command.argv, "admin", "generate-runner-token"], { cwd: command.cwd, env, stdout: "pipe", stderr: "pipe" });
   const token = (await new Response(generate.stdout).text()).trim().split("\n").pop()!;
   if ((await generate.exited) !== 0 || !token.startsWith("ptrrt-")) throw new Error(`generate-runner-token failed: ${await new Response(generate.stderr).text()}`);
-  const outputs: string[] = [];
+  const outputs: (() => string)[] = [];
   for (let i = 0; i < count; i++) {
     const stateDir = await mkdtemp(join(tmpdir(), "tubelet-bench-runner-"));
     cleanup.defer(`remove ${stateDir}`, () => rm(stateDir, { recursive: true, force: true }));
@@ -57,24 +58,24 @@ async function startRunners(cleanup: Cleanup, instance: BenchInstance, target: U
       [...command.argv, "runner", "--url", target.base, "--token", token, "--name", `bench-${i + 1}`, "--state", join(stateDir, "state.json"), "--work-dir", join(stateDir, "work")],
       { cwd: command.cwd, env: { PATH: process.env.PATH, HOME: process.env.HOME }, stdout: "pipe", stderr: "pipe" },
     );
-    const index = outputs.push("") - 1;
-    void (async () => {
-      const reader = child.stdout.getReader();
-      const decoder = new TextDecoder();
-      for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) outputs[index] += decoder.decode(chunk.value, { stream: true });
-    })();
+    // Both pipes are drained: a runner writing to a full pipe nobody reads would block. Its stdout is kept whole,
+    // since every job's timing line is read from it afterwards.
+    const [out, err] = [tail(child.stdout, Number.POSITIVE_INFINITY), tail(child.stderr)];
+    outputs.push(() => [out(), err()].filter(Boolean).join("\n"));
     cleanup.defer(`stop runner ${i + 1}`, async () => {
       child.kill("SIGTERM");
       await child.exited;
     });
   }
   // Registered and listening before the clock starts: the socket greeting is what they wait for.
-  const deadline = performance.now() + 30_000;
-  while ((await instance.db.sql`SELECT count(*)::int AS n FROM runners`)[0]!.n < count) {
-    if (performance.now() > deadline) throw new Error(`runners did not register:\n${outputs.join("\n")}`);
-    await Bun.sleep(100);
-  }
-  return () => outputs.join("\n");
+  const output = () => outputs.map((o) => o()).join("\n");
+  await waitFor("the runners to register", async () => (await instance.db.sql`SELECT count(*)::int AS n FROM runners`)[0]!.n >= count, {
+    timeoutMs: 30_000,
+    intervalMs: 100,
+  }).catch((error: Error) => {
+    throw new Error(`${error.message}:\n${output()}`);
+  });
+  return output;
 }
 
 async function runScenario(cleanup: Cleanup, clip: string, scenario: Scenario): Promise<Outcome> {

@@ -15,7 +15,7 @@ export function freePort(): number {
 }
 
 /** Keeps the last `limit` characters a process printed, to explain why it died. */
-function tail(stream: ReadableStream<Uint8Array>, limit = 8000): () => string {
+export function tail(stream: ReadableStream<Uint8Array>, limit = 8000): () => string {
   let text = "";
   void (async () => {
     const decoder = new TextDecoder();
